@@ -1,0 +1,95 @@
+# The project's verbs. `make run` and `make test` work on a fresh machine: they create the two
+# virtualenvs, train the model when config.yml, bot/ or data/ changed, and migrate the database.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# Python 3.10 for Rasa (3.6 refuses 3.11), Python 3.11 for the backend; pyenv's first, else PATH.
+PY310 := $(firstword $(wildcard $(shell pyenv prefix 3.10.13 2>/dev/null)/bin/python3.10) $(shell command -v python3.10))
+PY311 := $(firstword $(wildcard $(shell pyenv prefix 3.11.7 2>/dev/null)/bin/python3.11) $(shell command -v python3.11))
+BOT := .venv/bot/bin
+API := .venv/api/bin
+MODEL := models/intake.tar.gz
+PIP_PIN := pip==25.3
+
+export PYTHONPATH := $(CURDIR)
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help run test envs train migrate secrets chromium admin eval lint purge bench validate clean FORCE
+
+help:
+	@echo "make run   - install what is missing, train if needed, migrate, start backend :8000, Rasa :5005, actions :5055"
+	@echo "make test  - every suite: backend (SQLite + PostgreSQL), actions, bot data, conversations, end-to-end, browser"
+	@echo "make admin - create a staff admin account (asks for e-mail and password, prints the TOTP secret)"
+	@echo "make train | eval | lint | validate | clean"
+
+# --- environments -------------------------------------------------------------------------------
+.venv/bot/.installed: pyproject.toml
+	test -x $(BOT)/python || $(PY310) -m venv .venv/bot
+	$(BOT)/python -m pip install -q $(PIP_PIN)
+	$(BOT)/pip install -q --group bot --group bot-test
+	touch $@
+
+.venv/api/.installed: pyproject.toml
+	test -x $(API)/python || $(PY311) -m venv .venv/api
+	$(API)/python -m pip install -q $(PIP_PIN)
+	$(API)/pip install -q --group api --group api-test
+	touch $@
+
+envs: .venv/bot/.installed .venv/api/.installed
+
+# --- model: retrain only when what goes into it changed (content hash, not timestamps) -----------
+models/.fingerprint: FORCE
+	@mkdir -p models
+	@find config.yml bot data -type f -not -path '*/__pycache__/*' | LC_ALL=C sort | xargs sha256sum | sha256sum > $@.new
+	@if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
+
+$(MODEL): models/.fingerprint | .venv/bot/.installed
+	$(BOT)/rasa train --config config.yml --domain bot/domain --data data --out models --fixed-model-name intake
+
+train: $(MODEL)
+
+validate: .venv/bot/.installed
+	$(BOT)/rasa data validate --config config.yml --domain bot/domain --data data
+
+# --- backend ------------------------------------------------------------------------------------
+var/secrets.env: | .venv/api/.installed
+	@mkdir -p var
+	$(API)/python -m api.cli init-secrets $@
+
+secrets: var/secrets.env
+
+migrate: .venv/api/.installed var/secrets.env
+	set -a; . var/secrets.env; set +a; $(API)/alembic -c api/alembic.ini upgrade head
+
+admin: migrate
+	set -a; . var/secrets.env; set +a; $(API)/python -m api.cli create-admin
+
+purge: migrate
+	set -a; . var/secrets.env; set +a; $(API)/python -m api.cli purge
+
+run: envs $(MODEL) migrate
+	$(API)/honcho start -f Procfile -e var/secrets.env
+
+# --- tests --------------------------------------------------------------------------------------
+# Debian's Chromium for the browser tests (Playwright cannot download browsers here).
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: envs $(MODEL) chromium
+	$(BOT)/rasa data validate --config config.yml --domain bot/domain --data data
+	$(BOT)/python -m pytest -q tests/actions tests/bot
+	$(BOT)/rasa test core --model $(MODEL) --stories tests/stories --endpoints bot/endpoints.yml --fail-on-prediction-errors --out var/test-results/core
+	$(API)/python -m pytest -q tests/api tests/e2e
+
+eval: envs $(MODEL)
+	$(BOT)/python -m tests.bot.evaluate
+
+lint: envs
+	$(API)/python -m compileall -q api tests
+	$(BOT)/python -m compileall -q actions bot
+
+clean:
+	rm -rf models var/test-results .rasa

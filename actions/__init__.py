@@ -1,0 +1,1 @@
+"""Action server of the intake assistant: form validation, summary, hand-off to the backend."""

@@ -1,0 +1,194 @@
+"""Shared behaviour of the three forms: one validator per slot, counting invalid answers.
+
+After two invalid answers to the same question the visitor is offered a way out (skip, stop, or call
+the office) instead of being asked forever (pattern of RasaHQ/financial-demo)."""
+from __future__ import annotations
+
+from abc import abstractmethod
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.choices import UNKNOWN, is_skip, match_choice
+from actions.contact import normalise_email, normalise_phone
+
+INVALID_COUNT = "invalid_answers"
+OFFER_AFTER = 2
+MAX_LENGTH = {"description": 1000, "name": 100, "referrer_organisation": 200}
+# Typed answers that mean "I'd rather not give a name / organisation".
+DECLINE_WORDS = {"nee", "no", "liever niet", "geen", "anoniem", "anonymous", "rather not", "-"}
+# Fields whose answer only matters because of another one: reset together when that one changes.
+DEPENDENT = {"phone": ("voicemail_ok", "call_time"), "email": ("email_ok",)}
+# Steps after the questions: they have no "skip".
+ALWAYS_REQUIRED = frozenset({"summary_ok", "change_field", "consent"})
+
+
+def filled(value: Any) -> bool:
+    """True for a real answer (not empty, not skipped)."""
+    return value not in (None, "", UNKNOWN)
+
+
+class CountingFormValidation(FormValidationAction):
+    """Base class of validate_<form>: generic validators for every slot the forms share."""
+
+    # Questions of the form in order; subclasses list them (without summary_ok / change_field / consent).
+    questions: tuple[str, ...] = ()
+    # Questions that cannot be skipped in this form.
+    required: frozenset[str] = frozenset()
+
+    @abstractmethod
+    def name(self) -> str:
+        """validate_<form>"""
+
+    # --- helpers ----------------------------------------------------------------------------------
+    def accept(self, slot: str, value: Any) -> dict[str, Any]:
+        return {slot: value, INVALID_COUNT: 0}
+
+    def reject(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker,
+               response: str | None = None) -> dict[str, Any]:
+        """Refuse an answer: say why, count it, and after two offer a way out; the form asks again."""
+        if response:
+            dispatcher.utter_message(response=response)
+        count = int(tracker.get_slot(INVALID_COUNT) or 0) + 1
+        if count >= OFFER_AFTER:
+            cannot_skip = slot in self.required or slot in ALWAYS_REQUIRED
+            dispatcher.utter_message(response="utter_offer_way_out" if cannot_skip else "utter_offer_skip")
+        return {slot: None, INVALID_COUNT: count}
+
+    def fields(self, tracker: Tracker) -> list[str]:
+        """The questions this visitor was asked (contact follow-ups only for the channel given)."""
+        asked = []
+        for slot in self.questions:
+            if slot in DEPENDENT["phone"] and not filled(tracker.get_slot("phone")):
+                continue
+            if slot in DEPENDENT["email"] and not filled(tracker.get_slot("email")):
+                continue
+            asked.append(slot)
+        return asked
+
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> list[str]:
+        slots = self.fields(tracker) + ["summary_ok"]
+        slots.append("change_field" if tracker.get_slot("summary_ok") == "change" else "consent")
+        return slots
+
+    def choice(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+               response: str = "utter_invalid_choice") -> dict[str, Any]:
+        matched = match_choice(slot, value)
+        if matched is None or (matched == UNKNOWN and slot in self.required):
+            return self.reject(slot, dispatcher, tracker, response)
+        return self.accept(slot, matched)
+
+    def free_text(self, slot: str, value: Any, dispatcher: CollectingDispatcher,
+                  tracker: Tracker) -> dict[str, Any]:
+        text = str(value or "").strip()
+        if text == UNKNOWN or text.lower() in DECLINE_WORDS or (len(text) < 25 and is_skip(text)):
+            if slot in self.required:
+                return self.reject(slot, dispatcher, tracker, "utter_answer_needed")
+            return self.accept(slot, UNKNOWN)
+        if len(text) > MAX_LENGTH[slot]:
+            return self.reject(slot, dispatcher, tracker, f"utter_too_long_{slot}")
+        return self.accept(slot, text)
+
+    # --- closed questions -------------------------------------------------------------------------
+    def validate_role(self, value, dispatcher, tracker, domain):
+        return self.choice("role", value, dispatcher, tracker)
+
+    def validate_event_kind(self, value, dispatcher, tracker, domain):
+        return self.choice("event_kind", value, dispatcher, tracker)
+
+    def validate_setting(self, value, dispatcher, tracker, domain):
+        return self.choice("setting", value, dispatcher, tracker)
+
+    def validate_when_happened(self, value, dispatcher, tracker, domain):
+        return self.choice("when_happened", value, dispatcher, tracker)
+
+    def validate_other_party_known(self, value, dispatcher, tracker, domain):
+        return self.choice("other_party_known", value, dispatcher, tracker)
+
+    def validate_procedures(self, value, dispatcher, tracker, domain):
+        return self.choice("procedures", value, dispatcher, tracker)
+
+    def validate_contact_form(self, value, dispatcher, tracker, domain):
+        return self.choice("contact_form", value, dispatcher, tracker)
+
+    def validate_voicemail_ok(self, value, dispatcher, tracker, domain):
+        return self.choice("voicemail_ok", value, dispatcher, tracker)
+
+    def validate_email_ok(self, value, dispatcher, tracker, domain):
+        return self.choice("email_ok", value, dispatcher, tracker)
+
+    def validate_call_time(self, value, dispatcher, tracker, domain):
+        return self.choice("call_time", value, dispatcher, tracker)
+
+    def validate_region(self, value, dispatcher, tracker, domain):
+        return self.choice("region", value, dispatcher, tracker)
+
+    def validate_client_consent(self, value, dispatcher, tracker, domain):
+        return self.choice("client_consent", value, dispatcher, tracker, "utter_client_consent_needed")
+
+    # --- free text --------------------------------------------------------------------------------
+    def validate_description(self, value, dispatcher, tracker, domain):
+        return self.free_text("description", value, dispatcher, tracker)
+
+    def validate_name(self, value, dispatcher, tracker, domain):
+        return self.free_text("name", value, dispatcher, tracker)
+
+    def validate_referrer_organisation(self, value, dispatcher, tracker, domain):
+        return self.free_text("referrer_organisation", value, dispatcher, tracker)
+
+    # --- contact details: at least one way to reach the visitor -----------------------------------
+    def validate_phone(self, value, dispatcher, tracker, domain):
+        text = str(value or "").strip()
+        if text == UNKNOWN or is_skip(text):
+            if "phone" in self.required:
+                return self.reject("phone", dispatcher, tracker, "utter_phone_needed")
+            if tracker.get_slot("email") == UNKNOWN:
+                return self.reject("phone", dispatcher, tracker, "utter_contact_needed")
+            return self.accept("phone", UNKNOWN)
+        number = normalise_phone(text)
+        if number is None:
+            return self.reject("phone", dispatcher, tracker, "utter_invalid_phone")
+        return self.accept("phone", number)
+
+    def validate_email(self, value, dispatcher, tracker, domain):
+        text = str(value or "").strip()
+        if text == UNKNOWN or is_skip(text) or text.lower() in DECLINE_WORDS:
+            if not filled(tracker.get_slot("phone")):
+                # Neither a number nor an address: ask for the number again, the visitor may choose.
+                result = self.reject("email", dispatcher, tracker, "utter_contact_needed")
+                return {**result, "phone": None}
+            return self.accept("email", UNKNOWN)
+        address = normalise_email(text)
+        if address is None:
+            return self.reject("email", dispatcher, tracker, "utter_invalid_email")
+        return self.accept("email", address)
+
+    # --- summary, change one answer, consent ------------------------------------------------------
+    def validate_summary_ok(self, value, dispatcher, tracker, domain):
+        text = str(value or "").strip().lower()
+        if text in ("yes", "klopt", "ja", "correct", "that's right"):
+            return self.accept("summary_ok", "yes")
+        if text in ("change", "iets aanpassen", "aanpassen", "change something", "nee", "no"):
+            return self.accept("summary_ok", "change")
+        return self.reject("summary_ok", dispatcher, tracker, "utter_invalid_choice")
+
+    def validate_change_field(self, value, dispatcher, tracker, domain):
+        field = str(value or "").strip()
+        if field == "none":  # "nothing to change after all": show the summary again
+            return {"change_field": None, "summary_ok": None, INVALID_COUNT: 0}
+        if field not in self.fields(tracker):
+            return self.reject("change_field", dispatcher, tracker, "utter_invalid_choice")
+        reset = {slot: None for slot in (field, *DEPENDENT.get(field, ()))}
+        return {**reset, "change_field": None, "summary_ok": None, INVALID_COUNT: 0}
+
+    def validate_consent(self, value, dispatcher, tracker, domain):
+        text = str(value or "").strip().lower()
+        if text in ("yes", "ja", "ja, ik geef toestemming", "yes, i agree", "akkoord"):
+            return self.accept("consent", "yes")
+        if text in ("no", "nee", "nee, liever niet"):
+            return self.accept("consent", "no")
+        return self.reject("consent", dispatcher, tracker, "utter_invalid_choice")

@@ -1,0 +1,162 @@
+"""Durable outbox of hand-offs: a record is written here (encrypted) before anything is sent, so a
+visitor's registration survives a backend outage or a restart of the action server."""
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from cryptography.fernet import Fernet, MultiFernet
+
+from actions.backend import Delivery, deliver
+from actions.config import Settings
+
+log = logging.getLogger(__name__)
+
+PENDING, DELIVERED, DEAD = "pending", "delivered", "dead"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS outbox (
+    idempotency_key TEXT PRIMARY KEY,
+    reference       TEXT NOT NULL,
+    payload         BLOB NOT NULL,   -- MultiFernet token of the JSON record
+    state           TEXT NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL NOT NULL,
+    last_status     INTEGER,
+    created_at      REAL NOT NULL,
+    updated_at      REAL NOT NULL
+)
+"""
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str
+    reference: str
+    state: str
+    attempts: int
+    next_attempt_at: float
+    last_status: int | None
+
+
+class Outbox:
+    """SQLite outbox (WAL, synchronous=FULL); payloads encrypted with the first of the configured keys."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.path = Path(settings.outbox_path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._crypto = MultiFernet([Fernet(k.encode()) for k in settings.encryption_keys])
+        self._lock = threading.Lock()
+        with self._connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(_SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+            try:
+                db.execute("PRAGMA synchronous=FULL")
+                yield db
+            finally:
+                db.close()
+
+    def add(self, key: str, reference: str, record: dict, hold: float) -> None:
+        """Store a record before the first delivery; the retry loop leaves it alone for `hold` seconds."""
+        now = time.time()
+        token = self._crypto.encrypt(json.dumps(record, separators=(",", ":")).encode())
+        with self._connect() as db:
+            db.execute(
+                "INSERT INTO outbox (idempotency_key, reference, payload, state, next_attempt_at, created_at,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (key, reference, token, PENDING, now + hold, now, now),
+            )
+
+    def get(self, key: str) -> Item | None:
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT idempotency_key, reference, state, attempts, next_attempt_at, last_status"
+                " FROM outbox WHERE idempotency_key = ?", (key,)).fetchone()
+        return Item(*row) if row else None
+
+    def record(self, key: str) -> dict:
+        """The decrypted record (for delivery; never logged)."""
+        with self._connect() as db:
+            (token,) = db.execute("SELECT payload FROM outbox WHERE idempotency_key = ?", (key,)).fetchone()
+        return json.loads(self._crypto.decrypt(token))
+
+    def due(self, now: float | None = None) -> list[str]:
+        now = time.time() if now is None else now
+        with self._connect() as db:
+            rows = db.execute("SELECT idempotency_key FROM outbox WHERE state = ? AND next_attempt_at <= ?"
+                              " ORDER BY next_attempt_at", (PENDING, now)).fetchall()
+        return [r[0] for r in rows]
+
+    def _update(self, key: str, state: str, status: int | None, next_at: float | None = None) -> None:
+        now = time.time()
+        with self._connect() as db:
+            db.execute(
+                "UPDATE outbox SET state = ?, attempts = attempts + 1, last_status = ?,"
+                " next_attempt_at = COALESCE(?, next_attempt_at), updated_at = ? WHERE idempotency_key = ?",
+                (state, status, next_at, now, key))
+
+    def attempt(self, key: str) -> Delivery:
+        """Send one pending item once and record the outcome; back-off doubles per attempt up to the cap."""
+        item = self.get(key)
+        if item is None or item.state != PENDING:
+            return Delivery.DELIVERED if item and item.state == DELIVERED else Delivery.REJECTED
+        outcome, status = deliver(self.settings, key, self.record(key))
+        if outcome is Delivery.DELIVERED:
+            self._update(key, DELIVERED, status)
+        elif outcome is Delivery.REJECTED:
+            self._update(key, DEAD, status)
+            log.error("hand-off %s moved to dead-letter (HTTP %s)", item.reference, status)
+        else:
+            delay = min(self.settings.retry_base * 2 ** item.attempts, self.settings.retry_cap)
+            self._update(key, PENDING, status, time.time() + delay)
+        return outcome
+
+    def drain(self) -> int:
+        """Try every item that is due once; returns how many were delivered."""
+        return sum(self.attempt(key) is Delivery.DELIVERED for key in self.due())
+
+
+class RetryLoop(threading.Thread):
+    """Daemon thread of the action server that keeps sending pending items."""
+
+    def __init__(self, outbox: Outbox, interval: float = 1.0) -> None:
+        super().__init__(name="outbox-retry", daemon=True)
+        self.outbox = outbox
+        self.interval = interval
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.interval):
+            try:
+                self.outbox.drain()
+            except Exception:  # keep the loop alive; the item stays pending
+                log.exception("outbox retry round failed")
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+
+_outbox: Outbox | None = None
+_outbox_lock = threading.Lock()
+
+
+def get_outbox(settings: Settings) -> Outbox:
+    """The process-wide outbox (one SQLite file per action server)."""
+    global _outbox
+    with _outbox_lock:
+        if _outbox is None:
+            _outbox = Outbox(settings)
+        return _outbox

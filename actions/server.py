@@ -1,0 +1,65 @@
+"""`python -m actions.server --port N`: rasa-sdk's action server on 127.0.0.1, plus the outbox retry loop.
+
+Differences from `rasa run actions`: bound to loopback only, no CORS (only Rasa calls it), errors answered
+without echoing the request (the request carries the visitor's answers), and the retry thread."""
+from __future__ import annotations
+
+import argparse
+import logging
+
+from rasa_sdk import endpoint
+from sanic import response
+from sanic.exceptions import SanicException
+
+from actions.config import get_settings
+from actions.outbox import RetryLoop, get_outbox
+
+log = logging.getLogger("actions.server")
+HOST = "127.0.0.1"
+
+
+def _no_cors(app, cors_origins=None) -> None:
+    """Rasa calls the webhook server-to-server; browsers never should."""
+
+
+def create_app():
+    endpoint.configure_cors = _no_cors
+    app = endpoint.create_app("actions")
+
+    async def error(request, exception):
+        # rasa-sdk's handler returns and logs the request body, which holds slot values.
+        if isinstance(exception, SanicException):  # 404, 405, ...: the caller's mistake
+            return response.json({"error": type(exception).__name__}, status=exception.status_code)
+        log.error("action failed: %s", type(exception).__name__)
+        return response.json({"error": "action failed"}, status=500)
+
+    app.error_handler.add(Exception, error)
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=5055)
+    parser.add_argument("--retry-interval", type=float, default=1.0, help="seconds between outbox rounds")
+    args = parser.parse_args(argv)
+    # INFO: rasa-sdk logs action payloads only at DEBUG.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("sanic.access").setLevel(logging.WARNING)
+
+    app = create_app()
+    loop = RetryLoop(get_outbox(get_settings()), args.retry_interval)
+
+    @app.listener("before_server_start")
+    async def start_retry(_app, _loop):
+        loop.start()
+
+    @app.listener("after_server_stop")
+    async def stop_retry(_app, _loop):
+        loop.stop()
+
+    log.info("action server on http://%s:%s", HOST, args.port)
+    app.run(host=HOST, port=args.port, workers=1, access_log=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The audit log of registration access: who did what, when; no contact details."""

@@ -1,0 +1,21 @@
+"""`POST /api/chat`: the browser's only way to the bot."""
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request, status
+from fastapi.responses import JSONResponse
+
+from api.chat.schemas import ChatIn
+from api.chat.service import ChatUnavailable, relay
+
+router = APIRouter(prefix="/api", tags=["chat"])
+
+UNAVAILABLE = "De chat is even niet bereikbaar. Bel ons op 030 234 00 45 (werkdagen)."
+
+
+@router.post("/chat")
+async def chat(body: ChatIn, request: Request) -> JSONResponse:
+    try:
+        replies = await relay(request.app.state.rasa_client, str(body.sender), body.message)
+    except ChatUnavailable:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, UNAVAILABLE) from None
+    return JSONResponse(replies)  # Rasa's list, unchanged

@@ -1,0 +1,87 @@
+"""The app factory: routers, lifespan (database, Rasa client, first admin), error and header handling."""
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import inspect
+
+from api.chat.router import router as chat_router
+from api.chat.service import make_rasa_client
+from api.core.config import Settings, get_settings
+from api.core.db import make_engine, make_session_factory
+from api.core.logging import configure_logging
+from api.pages.router import router as pages_router
+from api.registrations.router import router as registrations_router
+from api.security_headers import SecurityHeadersMiddleware
+from api.staff import service as staff_service
+from api.staff.router import router as staff_router
+
+log = logging.getLogger("api")
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+def _bootstrap_admin(app: FastAPI) -> None:
+    settings: Settings = app.state.settings
+    with app.state.session_factory() as session:
+        if not inspect(session.connection()).has_table("staff_users"):
+            raise RuntimeError("the database is not migrated: run `make migrate`")
+        if settings.admin_email and settings.admin_password:
+            totp = settings.admin_totp_secret.get_secret_value() if settings.admin_totp_secret else None
+            created = staff_service.ensure_admin(session, settings.admin_email,
+                                                 settings.admin_password.get_secret_value(), totp)
+            if created is not None:
+                log.info("admin from INTAKE_ADMIN_EMAIL created id=%s", created.id)
+        if staff_service.count_users(session) == 0:
+            log.warning("No staff account yet: run `make admin` (or set INTAKE_ADMIN_EMAIL and INTAKE_ADMIN_PASSWORD)")
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    settings: Settings = app.state.settings
+    engine = make_engine(settings.database_url)
+    app.state.session_factory = make_session_factory(engine)
+    try:
+        _bootstrap_admin(app)
+        async with make_rasa_client(settings) as client:
+            app.state.rasa_client = client
+            yield
+    finally:
+        engine.dispose()
+
+
+async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    # FastAPI's default body echoes the rejected input; ours names the field and the rule only.
+    detail = [{"loc": list(err.get("loc", ())), "msg": err.get("msg", ""), "type": err.get("type", "")}
+              for err in exc.errors()]
+    return JSONResponse({"detail": detail}, status_code=422)
+
+
+def create_app() -> FastAPI:
+    """A configured app; settings come from the environment, read once (`get_settings`)."""
+    configure_logging()
+    app = FastAPI(title="Perspectief intake backend", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  openapi_url=None)
+    app.state.settings = get_settings()
+    app.add_exception_handler(RequestValidationError, _validation_error)
+
+    app.add_middleware(SecurityHeadersMiddleware, frame_ancestors=app.state.settings.frame_ancestors)
+
+    @app.get("/api/health", tags=["health"])
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    app.include_router(chat_router)
+    app.include_router(registrations_router)
+    app.include_router(staff_router)
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
+    return app
+
+
+app = create_app()

@@ -1,0 +1,143 @@
+"""Registration endpoints: the hand-off from the action server, and the staff API to read and work them."""
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Response, status
+from fastapi.responses import JSONResponse
+
+from api.audit import service as audit
+from api.deps import AdminUser, EnrolledUser, SessionDep, require_service_token
+from api.registrations import service, workflow
+from api.registrations.models import Registration
+from api.registrations.schemas import (
+    Assignment, EventKind, EventOut, HandOffIn, Kind, MediatorSuggestion, NoteIn, Region, RegistrationCreated,
+    RegistrationOut, RegistrationPage, RegistrationSummary, Status, StatusChange, StatusCounts,
+)
+from api.staff.models import StaffUser
+
+router = APIRouter(prefix="/api", tags=["registrations"])
+
+
+@router.post("/internal/registrations", status_code=status.HTTP_201_CREATED, response_model=RegistrationCreated,
+             dependencies=[Depends(require_service_token)])
+def hand_off(data: HandOffIn, idempotency_key: Annotated[UUID, Header()], session: SessionDep,
+             response: Response) -> RegistrationCreated:
+    try:
+        result = service.create_registration(session, data, idempotency_key=str(idempotency_key))
+    except service.IdempotencyConflict:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                            "This Idempotency-Key was already used with different data") from None
+    except service.ReferenceConflict:
+        raise HTTPException(status.HTTP_409_CONFLICT, "This reference belongs to another registration") from None
+    if not result.created:
+        response.status_code = status.HTTP_200_OK
+    reg = result.registration
+    return RegistrationCreated(id=reg.id, reference=reg.reference, status=reg.status)
+
+
+def _load(session, user: StaffUser, registration_id: int) -> Registration:
+    try:
+        registration = workflow.load(session, user, registration_id)
+    except workflow.Forbidden:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "This registration is not assigned to you") from None
+    if registration is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Registration not found")
+    return registration
+
+
+@router.get("/registrations", response_model=RegistrationPage)
+def list_registrations(user: EnrolledUser, session: SessionDep,
+                       page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+                       page_size: Annotated[int, Query(ge=1, le=100)] = 50,
+                       status_: Annotated[Status | None, Query(alias="status")] = None,
+                       kind: Kind | None = None, event_kind: EventKind | None = None, region: Region | None = None,
+                       min_age_days: Annotated[int | None, Query(ge=0, le=10_000)] = None,
+                       max_age_days: Annotated[int | None, Query(ge=0, le=10_000)] = None,
+                       reference: Annotated[str | None, Query(max_length=12)] = None) -> RegistrationPage:
+    """Newest first; a mediator gets only what is assigned to them."""
+    filters = service.Filters(status_, kind, event_kind, region, min_age_days, max_age_days, reference)
+    rows, total = service.list_registrations(session, page, page_size, filters, workflow.visible_to(user))
+    return RegistrationPage(items=[RegistrationSummary.model_validate(r) for r in rows], total=total,
+                            page=page, page_size=page_size)
+
+
+@router.get("/registrations/counts", response_model=StatusCounts)
+def status_counts(user: EnrolledUser, session: SessionDep) -> StatusCounts:
+    counts = service.count_by_status(session, workflow.visible_to(user))
+    return StatusCounts(counts={s: counts.get(s, 0) for s in workflow.STATUSES}, total=sum(counts.values()))
+
+
+@router.get("/registrations/{registration_id}", response_model=RegistrationOut)
+def get_registration(registration_id: int, user: EnrolledUser, session: SessionDep) -> RegistrationOut:
+    registration = _load(session, user, registration_id)
+    workflow.view(session, user, registration)
+    return RegistrationOut.model_validate(registration)
+
+
+@router.post("/registrations/{registration_id}/status", response_model=RegistrationOut)
+def change_status(registration_id: int, change: StatusChange, user: EnrolledUser,
+                  session: SessionDep) -> RegistrationOut:
+    registration = _load(session, user, registration_id)
+    try:
+        workflow.change_status(session, user, registration, change.status, change.reason)
+    except workflow.NotAllowed as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
+    return RegistrationOut.model_validate(registration)
+
+
+@router.post("/registrations/{registration_id}/assign", response_model=RegistrationOut)
+def assign(registration_id: int, assignment: Assignment, user: EnrolledUser, session: SessionDep) -> RegistrationOut:
+    registration = _load(session, user, registration_id)
+    try:
+        workflow.assign(session, user, registration, assignment.mediator_id)
+    except workflow.Forbidden:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "Only admin and intake staff assign registrations") from None
+    except workflow.NotAllowed as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
+    return RegistrationOut.model_validate(registration)
+
+
+@router.get("/registrations/{registration_id}/mediators", response_model=list[MediatorSuggestion])
+def mediator_suggestions(registration_id: int, user: EnrolledUser, session: SessionDep) -> list[MediatorSuggestion]:
+    """Whom to assign: mediators of the registration's region first."""
+    registration = _load(session, user, registration_id)
+    if user.role not in ("admin", "intake"):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "Only admin and intake staff assign registrations")
+    return [MediatorSuggestion(id=m.id, email=m.email, region=m.region, suggested=match)
+            for m, match in workflow.suggest_mediators(session, registration)]
+
+
+@router.post("/registrations/{registration_id}/notes", response_model=EventOut, status_code=status.HTTP_201_CREATED)
+def add_note(registration_id: int, note: NoteIn, user: EnrolledUser, session: SessionDep) -> EventOut:
+    registration = _load(session, user, registration_id)
+    return EventOut.model_validate(workflow.add_note(session, user, registration, note.text))
+
+
+@router.get("/registrations/{registration_id}/history", response_model=list[EventOut])
+def history(registration_id: int, user: EnrolledUser, session: SessionDep) -> list[EventOut]:
+    registration = _load(session, user, registration_id)
+    return [EventOut.model_validate(e) for e in workflow.history(session, registration)]
+
+
+@router.get("/registrations/{registration_id}/export")
+def export(registration_id: int, user: EnrolledUser, session: SessionDep) -> JSONResponse:
+    """Right of access: everything stored about one registration, as a JSON download."""
+    if user.role not in ("admin", "intake"):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "Only admin and intake staff export registrations")
+    registration = _load(session, user, registration_id)
+    body = service.export(registration, workflow.history(session, registration))
+    audit.record(session, user, "export", registration)
+    session.commit()
+    return JSONResponse(body, headers={
+        "Content-Disposition": f'attachment; filename="{registration.reference}.json"'})
+
+
+@router.delete("/registrations/{registration_id}", status_code=status.HTTP_204_NO_CONTENT)
+def erase(registration_id: int, admin: AdminUser, session: SessionDep) -> Response:
+    """Right to erasure (admin only): the personal data is gone; the audit log keeps a stub."""
+    registration = _load(session, admin, registration_id)
+    service.erase(session, registration, admin)
+    session.commit()
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

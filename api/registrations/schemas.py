@@ -1,0 +1,251 @@
+"""The registration record of docs/ARCHITECTURE.md as pydantic models."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+
+from api.registrations.contact import normalise_email, normalise_phone
+
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+REFERENCE_PATTERN = rf"^PH-[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{4}}$"
+
+Kind = Literal["registration", "callback"]
+Source = Literal["chat", "webform"]
+Role = Literal["affected", "caused", "close_one", "witness", "organisation", "professional", "unknown"]
+EventKind = Literal["sexual_boundary", "sexual_violence", "violence", "domestic_violence", "traffic",
+                    "theft_burglary", "medical", "other", "unknown"]
+Setting = Literal["work", "education", "sport_club", "public_transport", "online", "home_family", "care_therapy",
+                  "other", "unknown"]
+WhenHappened = Literal["under_1_month", "1_12_months", "1_5_years", "over_5_years", "unknown"]
+YesNoUnknown = Literal["yes", "no", "unknown"]
+Procedures = Literal["police_report", "criminal_case", "disciplinary_or_complaint", "none", "unknown"]
+ContactForm = Literal["conversation", "letters", "shuttle", "video_message", "group_meeting", "unknown"]
+CallTime = Literal["morning", "afternoon", "evening", "any", "unknown"]
+Region = Literal["drenthe", "flevoland", "friesland", "gelderland", "groningen", "limburg", "noord-brabant",
+                 "noord-holland", "overijssel", "utrecht", "zeeland", "zuid-holland", "abroad", "unknown"]
+Language = Literal["nl", "en"]
+Status = Literal["new", "in_review", "assigned", "contacted", "intake_planned", "closed", "declined"]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _clean(value: object, *, multiline: bool) -> object:
+    """Strip control and format characters (keeping newlines in free text); blank becomes None."""
+    if not isinstance(value, str):
+        return value
+    value = unicodedata.normalize("NFC", value)
+    value = "".join(ch for ch in value if unicodedata.category(ch) != "Cf")
+    value = _CONTROL.sub("", value)
+    if not multiline:
+        value = " ".join(value.split())
+    else:
+        value = value.replace("\r", "").replace("\t", " ")
+    value = value.strip()
+    return value or None
+
+
+def _line(value: object) -> object:
+    return _clean(value, multiline=False)
+
+
+def _text(value: object) -> object:
+    return _clean(value, multiline=True)
+
+
+def _phone(value: str) -> str:
+    try:
+        return normalise_phone(value)
+    except ValueError:
+        raise ValueError("phone is not a valid phone number") from None
+
+
+def _email(value: str) -> str:
+    try:
+        return normalise_email(value)
+    except ValueError:
+        raise ValueError("email is not a valid e-mail address") from None
+
+
+def _bounded(max_length: int):
+    return Annotated[str, StringConstraints(max_length=max_length)]
+
+
+Line100 = Annotated[_bounded(100) | None, BeforeValidator(_line)]
+Line200 = Annotated[_bounded(200) | None, BeforeValidator(_line)]
+Text1000 = Annotated[_bounded(1000) | None, BeforeValidator(_text)]
+Phone = Annotated[Annotated[_bounded(40), AfterValidator(_phone)] | None, BeforeValidator(_line)]
+Email = Annotated[Annotated[_bounded(254), AfterValidator(_email)] | None, BeforeValidator(_line)]
+
+
+class RegistrationIn(BaseModel):
+    """A registration as a caller (action server or web form) hands it in."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reference: Annotated[str, StringConstraints(pattern=REFERENCE_PATTERN)] | None = None
+    kind: Kind = "registration"
+    source: Source
+    role: Role = "unknown"
+    on_behalf: bool = False
+    client_consent: bool = False
+    referrer_organisation: Line200 = None
+    event_kind: EventKind = "unknown"
+    setting: Setting = "unknown"
+    when_happened: WhenHappened = "unknown"
+    other_party_known: YesNoUnknown = "unknown"
+    procedures: Procedures = "unknown"
+    contact_form: ContactForm = "unknown"
+    description: Text1000 = None
+    name: Line100 = None
+    phone: Phone = None
+    email: Email = None
+    voicemail_ok: YesNoUnknown = "unknown"
+    email_ok: YesNoUnknown = "unknown"
+    call_time: CallTime = "unknown"
+    region: Region = "unknown"
+    language: Language = "nl"
+    consent: bool
+    consent_at: AwareDatetime
+    consent_version: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]{1,32}$")]
+
+    @model_validator(mode="after")
+    def _rules(self) -> "RegistrationIn":
+        if not self.consent:
+            raise ValueError("consent must be true")
+        if not self.phone and not self.email:
+            raise ValueError("at least one of phone and email is required")
+        if self.on_behalf and not self.client_consent:
+            raise ValueError("client_consent must be true when on_behalf is true")
+        return self
+
+
+class HandOffIn(RegistrationIn):
+    """The hand-off always carries the reference the caller already showed the visitor."""
+
+    reference: Annotated[str, StringConstraints(pattern=REFERENCE_PATTERN)]
+
+
+class RegistrationCreated(BaseModel):
+    id: int
+    reference: str
+    status: Status
+
+
+class RegistrationSummary(BaseModel):
+    """A list row: no contact details or description."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    reference: str
+    kind: Kind
+    source: Source
+    role: Role
+    on_behalf: bool
+    event_kind: EventKind
+    region: Region
+    language: Language
+    status: Status
+    assigned_to_id: int | None
+    voicemail_ok: YesNoUnknown
+    created_at: datetime
+
+
+class RegistrationOut(BaseModel):
+    """One registration with its decrypted contact details, for staff."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    reference: str
+    kind: Kind
+    source: Source
+    role: Role
+    on_behalf: bool
+    client_consent: bool
+    referrer_organisation: str | None
+    event_kind: EventKind
+    setting: Setting
+    when_happened: WhenHappened
+    other_party_known: YesNoUnknown
+    procedures: Procedures
+    contact_form: ContactForm
+    description: str | None
+    name: str | None
+    phone: str | None
+    email: str | None
+    voicemail_ok: YesNoUnknown
+    email_ok: YesNoUnknown
+    call_time: CallTime
+    region: Region
+    language: Language
+    consent: bool
+    consent_at: datetime
+    consent_version: str
+    status: Status
+    assigned_to_id: int | None
+    decline_reason: str | None
+    closed_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class RegistrationPage(BaseModel):
+    items: list[RegistrationSummary]
+    total: int
+    page: int
+    page_size: int
+
+
+Note = Annotated[_bounded(2000), BeforeValidator(_text)]
+Reason = Annotated[_bounded(500), BeforeValidator(_text)]
+
+
+class StatusChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Status
+    reason: Reason | None = None  # required when declining
+
+
+class Assignment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    mediator_id: int
+
+
+class NoteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: Note
+
+
+class EventOut(BaseModel):
+    """One line of a registration's history."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    kind: Literal["status", "assign", "note"]
+    actor_id: int | None
+    from_status: Status | None
+    to_status: Status | None
+    assigned_to_id: int | None
+    text: str | None
+    created_at: datetime
+
+
+class MediatorSuggestion(BaseModel):
+    id: int
+    email: str
+    region: str | None
+    suggested: bool
+
+
+class StatusCounts(BaseModel):
+    counts: dict[str, int]
+    total: int

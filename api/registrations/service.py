@@ -1,0 +1,185 @@
+"""Storing, listing and erasing registrations. `create_registration` is the one way a registration is stored."""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select, true
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from api.core.db import utcnow
+from api.registrations.models import IdempotencyKey, Registration
+from api.registrations.schemas import REFERENCE_ALPHABET, RegistrationIn
+
+log = logging.getLogger("api.registrations")
+
+
+class IdempotencyConflict(Exception):
+    """The idempotency key was used before with different data."""
+
+
+class ReferenceConflict(Exception):
+    """Another registration already has this reference."""
+
+
+@dataclass(frozen=True)
+class CreateResult:
+    registration: Registration
+    created: bool  # False when an earlier identical request with the same key is answered again
+
+
+def generate_reference() -> str:
+    """A fresh `PH-XXXX-XXXX` code from the unambiguous alphabet."""
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"PH-{chars[:4]}-{chars[4:]}"
+
+
+def payload_digest(data: RegistrationIn) -> str:
+    """SHA-256 of the canonical (normalised, key-sorted) record: equal data gives an equal digest."""
+    canonical = json.dumps(data.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _replay(session: Session, key: str, digest: str) -> Registration | None:
+    row = session.get(IdempotencyKey, key)
+    if row is None:
+        return None
+    if row.payload_sha256 != digest:
+        raise IdempotencyConflict
+    return session.get(Registration, row.registration_id)
+
+
+def create_registration(session: Session, data: RegistrationIn, idempotency_key: str | None = None) -> CreateResult:
+    """Store `data` (generating a reference when it has none). With `idempotency_key`, a repeat of the same
+    data returns the first registration, a repeat with other data raises IdempotencyConflict; concurrent
+    repeats store one row (the database's unique constraints decide, the loser reads the winner's row)."""
+    digest = payload_digest(data)
+    if idempotency_key is not None:
+        earlier = _replay(session, idempotency_key, digest)
+        if earlier is not None:
+            log.info("registration replayed id=%s", earlier.id)
+            return CreateResult(earlier, created=False)
+    # A generated reference may (very rarely) collide: try a few; a caller's own reference is tried once.
+    for _attempt in range(1 if data.reference else 5):
+        fields = data.model_dump(exclude={"reference"})
+        registration = Registration(**fields, reference=data.reference or generate_reference(), status="new")
+        session.add(registration)
+        try:
+            session.flush()
+            if idempotency_key is not None:
+                session.add(IdempotencyKey(key=idempotency_key, payload_sha256=digest, registration_id=registration.id))
+                session.flush()
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            if idempotency_key is not None:
+                earlier = _replay(session, idempotency_key, digest)
+                if earlier is not None:
+                    log.info("registration replayed after a concurrent insert id=%s", earlier.id)
+                    return CreateResult(earlier, created=False)
+            if data.reference:
+                raise ReferenceConflict from None
+            continue
+        log.info("registration created id=%s source=%s kind=%s", registration.id, registration.source, registration.kind)
+        return CreateResult(registration, created=True)
+    raise ReferenceConflict
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Inbox filters; None means "any". Ages are whole days since the registration came in."""
+
+    status: str | None = None
+    kind: str | None = None
+    event_kind: str | None = None
+    region: str | None = None
+    min_age_days: int | None = None
+    max_age_days: int | None = None
+    reference: str | None = None  # the whole code or a part of it, any case
+
+
+def _filtered(query, filters: Filters, now: datetime):
+    for column, value in ((Registration.status, filters.status), (Registration.kind, filters.kind),
+                          (Registration.event_kind, filters.event_kind), (Registration.region, filters.region)):
+        if value is not None:
+            query = query.where(column == value)
+    if filters.min_age_days is not None:
+        query = query.where(Registration.created_at <= now - timedelta(days=filters.min_age_days))
+    if filters.max_age_days is not None:
+        query = query.where(Registration.created_at > now - timedelta(days=filters.max_age_days + 1))
+    if filters.reference:
+        needle = filters.reference.strip().upper().replace("%", "").replace("_", "")
+        query = query.where(Registration.reference.contains(needle))
+    return query
+
+
+def list_registrations(session: Session, page: int, page_size: int, filters: Filters = Filters(),
+                       scope=None) -> tuple[list[Registration], int]:
+    """One page, newest first, and the total count; `scope` is a WHERE clause (see workflow.visible_to)."""
+    query = _filtered(select(Registration).where(true() if scope is None else scope), filters, utcnow())
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(Registration.created_at.desc(), Registration.id.desc())
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    ).all()
+    return list(rows), total
+
+
+def count_by_status(session: Session, scope=None) -> dict[str, int]:
+    rows = session.execute(select(Registration.status, func.count()).where(true() if scope is None else scope)
+                           .group_by(Registration.status))
+    return {status: count for status, count in rows}
+
+
+def get_registration(session: Session, registration_id: int) -> Registration | None:
+    return session.get(Registration, registration_id)
+
+
+def export(registration: Registration, events: list) -> dict:
+    """Everything stored about one registration, as JSON-ready data (right of access)."""
+    from api.registrations.schemas import EventOut, RegistrationOut
+
+    return {
+        "registration": RegistrationOut.model_validate(registration).model_dump(mode="json"),
+        "history": [EventOut.model_validate(e).model_dump(mode="json") for e in events],
+        "exported_at": utcnow().isoformat(),
+    }
+
+
+def erase(session: Session, registration: Registration, actor=None) -> None:
+    """Delete the registration with its history and idempotency keys (they cascade); the audit log keeps a
+    stub: id, reference, who and when. `actor` None is the retention job. The caller commits."""
+    from api.audit import service as audit
+
+    audit.record(session, actor, "erase", registration, "retention" if actor is None else "request")
+    session.execute(delete(Registration).where(Registration.id == registration.id))
+    log.info("registration erased id=%s by=%s", registration.id, actor.id if actor else "retention")
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    erased: int
+    closed_kept: int
+    not_closed: int
+    cutoff: datetime
+
+
+def purge_closed(session: Session, retention_days: int, now: datetime | None = None) -> PurgeResult:
+    """Erase registrations closed (or declined) more than `retention_days` ago; open ones stay."""
+    cutoff = (now or utcnow()) - timedelta(days=retention_days)
+    finished = Registration.status.in_(("closed", "declined"))
+    expired = session.scalars(select(Registration).where(finished, Registration.closed_at < cutoff)).all()
+    for registration in expired:
+        erase(session, registration)
+    session.commit()
+    erased = len(expired)
+    closed_kept = session.scalar(select(func.count()).where(finished)) or 0
+    not_closed = session.scalar(select(func.count()).where(~finished)) or 0
+    log.info("purge erased=%s closed_kept=%s not_closed=%s", erased, closed_kept, not_closed)
+    return PurgeResult(erased, closed_kept, not_closed, cutoff)

@@ -1,0 +1,54 @@
+"""The safety net: a crisis lexicon that overrides the classifiers (see crisis_lexicon.py)."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.crisis_lexicon import detect
+
+CRISIS_INTENT = "crisis"
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR],
+    is_trainable=False,
+)
+class CrisisDetector(GraphComponent):
+    """Sets intent `crisis` (confidence 1.0) and entities `crisis_type` when the lexicon matches.
+
+    Placed after DIET, ResponseSelector and FallbackClassifier so that it has the last word: a classifier
+    may miss an indirect phrasing, the lexicon may not.
+    """
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "CrisisDetector":
+        return cls()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if text.startswith("/"):
+                continue
+            kinds = detect(text)
+            if not kinds:
+                continue
+            intent = {"name": CRISIS_INTENT, "confidence": 1.0}
+            ranking = [intent] + [r for r in message.get(INTENT_RANKING_KEY, []) or [] if r.get("name") != CRISIS_INTENT]
+            message.set(INTENT, intent, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            entities = [e for e in message.get(ENTITIES, []) if e.get("entity") != "crisis_type"]
+            entities += [{"entity": "crisis_type", "value": kind, "start": 0, "end": len(text), "confidence": 1.0,
+                          "extractor": self.__class__.__name__} for kind in kinds]
+            message.set(ENTITIES, entities, add_to_output=True)
+        return messages

@@ -1,0 +1,87 @@
+"""`python -m api.cli`: secrets file, first admin, purge."""
+from __future__ import annotations
+
+import os
+import re
+import stat
+import subprocess
+from datetime import timedelta
+
+import pyotp
+import pytest
+from dotenv import dotenv_values
+from sqlalchemy import func, select, update
+
+from api.core.db import utcnow
+from api.registrations.models import IdempotencyKey, Registration
+from api.staff.service import sign_in
+from tests import stack
+from tests.api.helpers import hand_off, record
+
+
+def cli(*args: str, env: dict | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([str(stack.API_BIN / "python"), "-m", "api.cli", *args], cwd=stack.ROOT,
+                          env={**os.environ, **(env or {})}, input=stdin, capture_output=True, text=True, timeout=60)
+
+
+def test_init_secrets_writes_private_file_once(tmp_path, database_url):
+    path = tmp_path / "var" / "secrets.env"
+    assert cli("init-secrets", str(path)).returncode == 0
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    values = dotenv_values(path)
+    assert set(values) == {"INTAKE_SERVICE_TOKEN", "INTAKE_ENCRYPTION_KEYS", "INTAKE_SECRET_KEY"}
+    before = path.read_text()
+    again = cli("init-secrets", str(path))
+    assert again.returncode != 0 and "not overwritten" in again.stderr
+    assert path.read_text() == before
+    # The generated secrets are good enough for production.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INTAKE_")}
+    run = subprocess.run([str(stack.API_BIN / "python"), "-c", "from api.core.config import Settings; Settings()"],
+                         cwd=stack.ROOT, env={**env, **values, "INTAKE_ENV": "production"}, capture_output=True)
+    assert run.returncode == 0, run.stderr
+    other = tmp_path / "other.env"
+    cli("init-secrets", str(other))
+    assert dotenv_values(other)["INTAKE_SERVICE_TOKEN"] != values["INTAKE_SERVICE_TOKEN"]
+
+
+def test_create_admin_prints_totp_that_signs_in(env, db):
+    run = cli("create-admin", env=env, stdin="Beheer@Example.org\nbeheer wachtwoord 123\nbeheer wachtwoord 123\n")
+    assert run.returncode == 0, run.stderr
+    secret = re.search(r"TOTP secret: ([A-Z2-7]+)", run.stdout).group(1)
+    assert "otpauth://totp/" in run.stdout
+    token = sign_in(db, "beheer@example.org", "beheer wachtwoord 123", pyotp.TOTP(secret).now())
+    assert token
+
+
+@pytest.mark.parametrize("stdin", ["a@example.org\nkort\nkort\n", "a@example.org\nlang genoeg wachtwoord\nanders wel\n"])
+def test_create_admin_refuses_weak_or_mismatched_password(env, db, stdin):
+    run = cli("create-admin", env=env, stdin=stdin)
+    assert run.returncode == 1
+    assert "TOTP secret" not in run.stdout
+
+
+def test_purge_erases_only_closed_registrations_past_retention(client, db, env):
+    old_closed, recent_closed, open_old = (hand_off(client, record()).json()["id"] for _ in range(3))
+    now = utcnow()
+    db.execute(update(Registration).where(Registration.id == old_closed)
+               .values(status="closed", closed_at=now - timedelta(days=1826)))
+    db.execute(update(Registration).where(Registration.id == recent_closed)
+               .values(status="closed", closed_at=now - timedelta(days=30)))
+    db.execute(update(Registration).where(Registration.id == open_old)
+               .values(created_at=now - timedelta(days=4000)))
+    db.commit()
+    run = cli("purge", env=env)
+    assert run.returncode == 0, run.stderr
+    assert "Erased 1 registration(s)" in run.stdout
+    assert "1 registration(s) are not closed" in run.stdout
+    db.expire_all()
+    assert set(db.scalars(select(Registration.id))) == {recent_closed, open_old}
+    assert db.scalar(select(func.count()).select_from(IdempotencyKey)) == 2
+
+
+def test_purge_with_nothing_closed_says_so(client, env):
+    hand_off(client, record())
+    run = cli("purge", env=env)
+    assert run.returncode == 0
+    assert "Erased 0 registration(s)" in run.stdout
+    assert "Nothing in the backend closes a registration yet" in run.stdout

@@ -1,0 +1,53 @@
+"""'Is this something for me?': three questions, an answer for exactly that situation, nothing kept."""
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.asyncio(scope="session")
+EXPLORE_SLOTS = ("explore_role", "explore_event", "explore_when")
+
+
+async def walk(chat, role: str, event: str, when: str) -> None:
+    await chat("ik weet niet of dit iets voor mij is")
+    assert "Wie was jij in wat er gebeurde?" in chat.text
+    await chat(chat.payload(role))
+    assert "Wat voor gebeurtenis was het?" in chat.text
+    await chat(chat.payload(event))
+    assert "Hoe lang geleden" in chat.text
+    await chat(chat.payload(when))
+
+
+async def test_student_after_a_gala_years_ago(chat):
+    await walk(chat, "Het overkwam mij", "Seksueel over een grens", "Jaren geleden")
+    assert "Jij bepaalt" in chat.text and "Een aangifte is niet nodig" in chat.text and "geen termijn" in chat.text
+    assert [b["payload"] for b in chat.buttons] == ["/start_registration", "/request_callback", "/explore_decline"]
+    slots = await chat.slots()
+    assert all(slots[s] is None for s in EXPLORE_SLOTS)
+
+
+async def test_teenager_unsure_whether_he_crossed_a_line(chat):
+    await walk(chat, "Ik weet het niet goed", "Seksueel over een grens", "Kort geleden")
+    assert "of je over een grens ging" in chat.text and "kort na wat er gebeurde" in chat.text
+
+
+async def test_someone_who_caused_a_traffic_accident(chat):
+    await walk(chat, "Ik deed iets, of word beschuldigd", "Een verkeersongeluk", "Een paar maanden")
+    assert "Die mag nee zeggen" in chat.text and "verkeersongeluk" in chat.text
+
+
+async def test_nothing_now_is_fine(chat):
+    await walk(chat, "Iemand dichtbij mij", "Geweld of een misdrijf", "Jaren geleden")
+    await chat(chat.payload("Nu even niets"))
+    assert "Dat is goed" in chat.text and "030 234 00 45" in chat.text
+
+
+async def test_a_typed_story_skips_what_it_already_says(chat):
+    await chat("mijn oud-trainer heeft me jaren geleden aangeraakt, ik weet niet of dit iets voor mij is")
+    assert "Wie was jij in wat er gebeurde?" in chat.text
+    await chat(chat.payload("Het overkwam mij"))
+    assert "Na seksueel grensoverschrijdend gedrag" in chat.text and "geen termijn" in chat.text
+
+
+async def test_english_exploration(chat):
+    await chat("is this something for me?")
+    assert "Who were you in what happened?" in chat.text

@@ -1,0 +1,177 @@
+"""Whole intake conversations against the trained model and the real action server."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from actions.config import Settings
+from actions.outbox import Outbox
+from tests import stack
+
+pytestmark = pytest.mark.asyncio(scope="session")
+CODE = re.compile(r"PH-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{4}-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{4}")
+QUESTION = {  # a phrase of each question, to know which one the bot asks
+    "role": "Wie ben jij in wat er gebeurde?", "event_kind": "Wat is er gebeurd?", "setting": "Waar gebeurde het?",
+    "when_happened": "Hoe lang geleden", "other_party_known": "Weet je wie de ander is?",
+    "procedures": "Is er aangifte gedaan", "contact_form": "Welke vorm van contact",
+    "description": "in je eigen woorden", "name": "Hoe mogen we je noemen?", "phone": "Op welk telefoonnummer",
+    "email": "Wat is je e-mailadres?", "voicemail_ok": "bericht inspreken", "email_ok": "veilig om je te mailen",
+    "call_time": "Wanneer kunnen we je het best bellen?", "region": "In welke provincie woon je?",
+    "summary": "Dit heb je ingevuld:", "consent": "Mogen we je antwoorden en contactgegevens bewaren",
+}
+
+
+def asks(text: str, question: str) -> bool:
+    return QUESTION[question] in text
+
+
+def outbox(backend) -> Outbox:
+    return Outbox(Settings(backend.url, stack.TEST_ENV["INTAKE_SERVICE_TOKEN"],
+                           (stack.TEST_ENV["INTAKE_ENCRYPTION_KEYS"],), backend.outbox_path))
+
+
+def stored(backend, reference: str) -> tuple[str, dict]:
+    """State and decrypted record of the outbox item with this reference."""
+    box = outbox(backend)
+    import sqlite3
+    with sqlite3.connect(backend.outbox_path) as db:
+        (key,) = db.execute("SELECT idempotency_key FROM outbox WHERE reference = ?", (reference,)).fetchone()
+    return box.get(key).state, box.record(key)
+
+
+async def answer_until_summary(chat, answers: dict[str, str]) -> str:
+    """Answer each question the bot asks with answers[question]; returns the summary text."""
+    for _ in range(20):
+        question = next((q for q in QUESTION if asks(chat.text, q)), None)
+        assert question, f"no known question in: {chat.text!r}"
+        if question == "summary":
+            return chat.text
+        await chat(answers[question])
+    raise AssertionError("the form did not reach the summary")
+
+
+async def test_welcome_is_short_and_offers_five_ways(chat):
+    await chat("/greet")
+    assert "chatbot van Perspectief Herstelbemiddeling" in chat.text
+    assert "tenzij" in chat.text or "Alleen als je zelf kiest" in chat.text
+    assert [b["payload"] for b in chat.buttons] == ["/explain_service", "/explore", "/start_registration",
+                                                  "/request_callback", "/ask_human"]
+    assert len(chat.replies) <= 3
+
+
+BUTTONS = {
+    "role": '/inform{"role":"affected"}', "event_kind": '/inform{"event_kind":"sexual_boundary"}',
+    "setting": '/inform{"setting":"sport_club"}', "when_happened": '/inform{"when_happened":"over_5_years"}',
+    "other_party_known": '/inform{"other_party_known":"yes"}', "procedures": '/inform{"procedures":"none"}',
+    "contact_form": '/inform{"contact_form":"shuttle"}', "description": "Mijn trainer ging over mijn grens.",
+    "name": "Noor", "phone": "06 12345678", "email": "Noor@Example.org", "voicemail_ok": "/deny",
+    "email_ok": "/affirm", "call_time": '/inform{"call_time":"evening"}', "region": '/inform{"region":"utrecht"}',
+}
+
+
+async def test_full_intake_by_buttons_is_handed_off_and_wiped(chat, backend):
+    await chat("/start_registration")
+    assert "Bijna alles mag je overslaan" in chat.text and asks(chat.text, "role")
+    assert {"Sla over", "Weet ik niet"} <= {b["title"] for b in chat.buttons}
+    summary = await answer_until_summary(chat, BUTTONS)
+    for words in ("Het overkwam mij", "Seksueel grensoverschrijdend gedrag", "Bij een sportclub of vereniging",
+                  "Meer dan 5 jaar geleden", "Berichten via de bemiddelaar", "Noor", "+31612345678",
+                  "Noor@example.org", "Avond", "Utrecht"):
+        assert words in summary
+    assert "sport_club" not in summary and "over_5_years" not in summary
+    await chat(chat.payload("Klopt"))
+    assert asks(chat.text, "consent") and "5 jaar" in chat.text and "AVG" in chat.text
+    await chat(chat.payload("Ja, ik geef toestemming"))
+    reference = CODE.search(chat.text).group(0)
+    if backend.up:
+        assert "Je aanmelding is binnen" in chat.text
+    else:
+        assert "je hoeft niets opnieuw te doen" in chat.text
+    state, record = stored(backend, reference)
+    assert state == ("delivered" if backend.up else "pending")
+    assert (record["role"], record["setting"], record["phone"], record["email"], record["voicemail_ok"]) == (
+        "affected", "sport_club", "+31612345678", "Noor@example.org", "no")
+    assert record["consent"] is True and record["consent_version"] == "2026-11-v1" and record["kind"] == "registration"
+    slots = await chat.slots()
+    for slot in ("phone", "email", "name", "description", "role", "consent", "summary_ok"):
+        assert slots[slot] is None
+
+
+async def test_intake_by_free_text(chat):
+    await chat("ik wil me aanmelden")
+    assert asks(chat.text, "role")
+    await chat("ik ben degene die het overkwam")
+    assert asks(chat.text, "event_kind")
+    await chat("een verkeersongeluk")
+    assert asks(chat.text, "setting")
+    await chat("mijn baas")
+    assert asks(chat.text, "when_happened")
+    await chat("vorig jaar")
+    assert asks(chat.text, "other_party_known")
+    slots = await chat.slots()
+    assert (slots["role"], slots["event_kind"], slots["setting"], slots["when_happened"]) == (
+        "affected", "traffic", "work", "1_12_months")
+
+
+async def test_skip_everything_skippable(chat, backend):
+    await chat("/start_registration")
+    skips = {q: "/skip" for q in QUESTION} | {"phone": "0301234567", "voicemail_ok": "/dont_know"}
+    summary = await answer_until_summary(chat, skips)
+    assert summary.count("niet ingevuld") == 13  # every question but the phone number
+    assert "+31301234567" in summary
+    await chat("/affirm")
+    await chat("/affirm")
+    state, record = stored(backend, CODE.search(chat.text).group(0))
+    assert record["role"] == "unknown" and record["name"] is None and record["description"] is None
+    assert record["email"] is None and record["call_time"] == "unknown"
+
+
+async def test_invalid_phone_is_asked_again_then_skip_is_offered(chat):
+    await chat("/start_registration")
+    await answer_until_summary_or(chat, {q: "/skip" for q in QUESTION}, stop_at="phone")
+    await chat("12345")
+    assert "Dat nummer herken ik niet" in chat.text and asks(chat.text, "phone")
+    assert "Sla over" not in [b["title"] for b in chat.buttons]
+    await chat("06 123")
+    assert "Dat nummer herken ik niet" in chat.text and "030 234 00 45" in chat.text
+    assert "/skip" in [b["payload"] for b in chat.buttons] and asks(chat.text, "phone")
+    await chat("/skip")
+    assert asks(chat.text, "email")
+    # Skipping the address too is not possible: one way to reach you is needed.
+    await chat("/skip")
+    assert "telefoonnummer of e-mailadres nodig" in chat.text and asks(chat.text, "phone")
+
+
+async def answer_until_summary_or(chat, answers, stop_at):
+    for _ in range(20):
+        if asks(chat.text, stop_at):
+            return
+        question = next(q for q in QUESTION if asks(chat.text, q))
+        await chat(answers[question])
+    raise AssertionError(f"never asked {stop_at}")
+
+
+async def test_change_one_answer_from_the_summary(chat):
+    await chat("/start_registration")
+    await answer_until_summary(chat, BUTTONS)
+    await chat(chat.payload("Iets aanpassen"))
+    assert "Wat wil je aanpassen?" in chat.text
+    assert "Regio" in [b["title"] for b in chat.buttons]
+    await chat(chat.payload("Regio"))
+    assert asks(chat.text, "region") and not asks(chat.text, "summary")
+    await chat('/inform{"region":"limburg"}')
+    assert asks(chat.text, "summary") and "Limburg" in chat.text and "Utrecht" not in chat.text
+    assert "Noor" in chat.text  # the other answers are kept
+
+
+async def test_declining_consent_keeps_nothing(chat, backend):
+    await chat("/start_registration")
+    await answer_until_summary(chat, BUTTONS | {"name": "Uniek-Weigeraar"})
+    await chat("/affirm")
+    before = outbox(backend).due(now=float("inf"))
+    await chat(chat.payload("Nee"))
+    assert "niets bewaard" in chat.text and "terugkomen" in chat.text
+    assert not CODE.search(chat.text)
+    assert outbox(backend).due(now=float("inf")) == before
+    assert (await chat.slots())["name"] is None

@@ -1,0 +1,114 @@
+"""Call-back, referral, stop, restart and a crisis in the middle of a form."""
+from __future__ import annotations
+
+import pytest
+
+from tests.bot.test_intake import CODE, QUESTION, asks, stored
+
+pytestmark = pytest.mark.asyncio(scope="session")
+
+
+async def test_callback_path(chat, backend):
+    await chat("/request_callback")
+    assert "belt je voor een eerste gesprek" in chat.text and "Hoe mogen we je noemen?" in chat.text
+    await chat("liever niet")
+    assert "Op welk nummer kunnen we je bellen?" in chat.text
+    await chat("06 12345678")
+    assert asks(chat.text, "voicemail_ok")
+    await chat("/affirm")
+    assert asks(chat.text, "call_time")
+    await chat('/inform{"call_time":"morning"}')
+    assert asks(chat.text, "summary") and "Ochtend" in chat.text and "+31612345678" in chat.text
+    assert "Jouw rol" not in chat.text
+    await chat("/affirm")
+    await chat("/affirm")
+    reference = CODE.search(chat.text).group(0)
+    assert "belt je" in chat.text or "je hoeft niets opnieuw te doen" in chat.text
+    _, record = stored(backend, reference)
+    assert (record["kind"], record["name"], record["voicemail_ok"], record["call_time"]) == (
+        "callback", None, "yes", "morning")
+
+
+async def test_callback_without_number_is_not_possible(chat):
+    await chat("/request_callback")
+    await chat("/skip")
+    await chat("/skip")
+    assert "hebben we je nummer nodig" in chat.text and "Op welk nummer kunnen we je bellen?" in chat.text
+
+
+async def test_referral_path(chat, backend):
+    await chat("/register_for_client")
+    assert "cliënt" in chat.text and "Bij welke organisatie werk je?" in chat.text
+    await chat("Slachtofferhulp Utrecht")
+    await chat("Kim de Vries")
+    assert "Op welk nummer ben je bereikbaar?" in chat.text
+    await chat("/skip")
+    await chat("kim@example.org")
+    assert "Weet je cliënt van deze aanmelding" in chat.text
+    await chat("/deny")
+    assert "alleen aanmelden als die persoon het goed vindt" in chat.text
+    await chat("/affirm")
+    assert "Om wat voor gebeurtenis gaat het bij je cliënt?" in chat.text
+    await chat("/skip")
+    await chat('/inform{"region":"zeeland"}')
+    assert asks(chat.text, "summary") and "Slachtofferhulp Utrecht" in chat.text and "Zeeland" in chat.text
+    assert "E-mail is OK" not in chat.text
+    await chat("/affirm")
+    await chat("/affirm")
+    _, record = stored(backend, CODE.search(chat.text).group(0))
+    assert (record["role"], record["on_behalf"], record["client_consent"]) == ("professional", True, True)
+    assert record["referrer_organisation"] == "Slachtofferhulp Utrecht" and record["event_kind"] == "unknown"
+
+
+@pytest.mark.parametrize("words", ["stop", "laat maar", "ik wil dit niet meer", "hou op"])
+async def test_stop_mid_form_wipes_everything(chat, words):
+    await chat("/start_registration")
+    await chat('/inform{"role":"caused"}')
+    await chat('/inform{"event_kind":"violence"}')
+    assert (await chat.slots())["role"] == "caused"
+    await chat(words)
+    assert "gewist" in chat.text and "niets bewaard" in chat.text
+    assert [b["payload"] for b in chat.buttons] == ["/restart"]
+    slots = await chat.slots()
+    assert slots["role"] is None and slots["event_kind"] is None and slots["requested_slot"] is None
+    # The form is really over: the next message is not taken as an answer.
+    await chat("/greet")
+    assert "chatbot van Perspectief Herstelbemiddeling" in chat.text
+
+
+async def test_restart_starts_fresh(chat):
+    await chat("/start_registration")
+    await chat('/inform{"role":"witness"}')
+    await chat("opnieuw beginnen")
+    assert "We beginnen opnieuw" in chat.text
+    assert (await chat.slots())["role"] is None
+    await chat("/start_registration")
+    assert asks(chat.text, "role")
+
+
+async def test_crisis_pauses_the_form_and_resume_picks_it_up(chat):
+    await chat("/start_registration")
+    await chat('/inform{"role":"affected"}')
+    assert asks(chat.text, "event_kind")
+    await chat('/crisis{"crisis_type":"suicide"}')
+    assert "113" in chat.text
+    assert "/resume_form" in [b["payload"] for b in chat.buttons]
+    assert (await chat.slots())["role"] == "affected"
+    await chat("/resume_form")
+    assert asks(chat.text, "event_kind")
+    await chat('/inform{"event_kind":"violence"}')
+    assert asks(chat.text, "setting")
+
+
+async def test_faq_inside_the_form_is_answered_and_the_form_goes_on(chat):
+    await chat("/start_registration")
+    await chat('/inform{"role":"affected"}')
+    await chat("wat kost het?")
+    assert "niets" in chat.text.lower() or "gratis" in chat.text.lower()
+    assert asks(chat.text, "event_kind")
+
+
+async def test_bot_challenge_inside_the_form(chat):
+    await chat("/start_registration")
+    await chat("/bot_challenge")
+    assert "chatbot" in chat.text and asks(chat.text, "role")

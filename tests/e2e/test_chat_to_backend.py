@@ -1,0 +1,71 @@
+"""The whole path on real parts: a visitor registers through POST /api/chat (backend → Rasa → action server →
+hand-off), and staff read the registration through the staff API. Nothing identifying is left in plain text in the
+database file or in any process's log."""
+from __future__ import annotations
+
+import httpx
+
+from tests.intake_script import BUTTONS, CODE, asked
+
+SECRET_VALUES = {
+    "name": "Ilse-Vandermeulen",
+    "phone": "06 98765432",
+    "email": "ilse.vdm@voorbeeld-e2e.nl",
+    "description": "Op het gala van de vereniging drong Kees-Zeldzaam steeds aan.",
+}
+
+
+def register_through_chat(full_stack, sender: str) -> str:
+    replies = full_stack.chat(sender, "/greet")
+    assert any("chatbot" in r.get("text", "") for r in replies), replies
+    text = "\n".join(r.get("text", "") for r in full_stack.chat(sender, "/start_registration"))
+    answers = BUTTONS | SECRET_VALUES
+    for _ in range(25):
+        question = asked(text)
+        assert question, f"unexpected reply: {text!r}"
+        if question == "summary":
+            for value in ("Ilse-Vandermeulen", "+31698765432", "ilse.vdm@voorbeeld-e2e.nl"):
+                assert value in text
+            answer = "/affirm"
+        elif question == "consent":
+            answer = "/affirm"
+        else:
+            answer = answers[question]
+        replies = full_stack.chat(sender, answer)
+        text = "\n".join(r.get("text", "") for r in replies)
+        if CODE.search(text):
+            assert "Je aanmelding is binnen" in text
+            return CODE.search(text).group(0)
+    raise AssertionError("the intake never ended with a reference code")
+
+
+def test_registration_through_chat_reaches_staff(full_stack, sender):
+    reference = register_through_chat(full_stack, sender)
+
+    token = full_stack.staff_token()
+    headers = {"Authorization": f"Bearer {token}"}
+    listing = httpx.get(f"{full_stack.backend_url}/api/registrations", headers=headers, timeout=10).json()
+    item = next(i for i in listing["items"] if i["reference"] == reference)
+    record = httpx.get(f"{full_stack.backend_url}/api/registrations/{item['id']}", headers=headers, timeout=10).json()
+    assert record["source"] == "chat" and record["kind"] == "registration"
+    assert record["phone"] == "+31698765432" and record["email"] == "ilse.vdm@voorbeeld-e2e.nl"
+    assert record["name"] == SECRET_VALUES["name"] and record["description"] == SECRET_VALUES["description"]
+    assert record["role"] == "affected" and record["region"] == "utrecht" and record["consent"] is True
+
+    # Without a token the same record is refused.
+    assert httpx.get(f"{full_stack.backend_url}/api/registrations/{item['id']}", timeout=10).status_code == 401
+
+    # Neither the database file (with its WAL) nor any log holds what the visitor typed.
+    stored = b"".join(p.read_bytes() for p in full_stack.db_path.parent.glob("intake.sqlite3*"))
+    logs = full_stack.logs()
+    for value in [*SECRET_VALUES.values(), "+31698765432", "698765432", "Kees-Zeldzaam"]:
+        assert value.encode() not in stored, f"{value!r} in plain text in the database file"
+        assert value not in logs, f"{value!r} in a log"
+
+
+def test_chat_refuses_bad_input_without_reaching_rasa(full_stack):
+    r = httpx.post(f"{full_stack.backend_url}/api/chat", json={"sender": "not-a-uuid", "message": "hoi"}, timeout=10)
+    assert r.status_code == 422
+    r = httpx.post(f"{full_stack.backend_url}/api/chat",
+                   json={"sender": "9b2f7a64-3c6e-4d8e-9f3a-2b1c0d4e5f60", "message": "x" * 2001}, timeout=10)
+    assert r.status_code == 422

@@ -1,0 +1,133 @@
+"""Start the real processes of the stack for tests, on free loopback ports.
+
+Standard library only: both virtualenvs import it (conversation tests in .venv/bot, end-to-end tests in
+.venv/api). The commands are the ones `make run` starts; see Procfile.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BOT_BIN = ROOT / ".venv" / "bot" / "bin"
+API_BIN = ROOT / ".venv" / "api" / "bin"
+MODEL = ROOT / "models" / "intake.tar.gz"
+
+# Fixed test secrets: never used outside tests.
+TEST_ENV = {
+    "INTAKE_ENV": "test",
+    "INTAKE_SERVICE_TOKEN": "test-service-token-0123456789abcdef",
+    # Fernet key (32 url-safe base64 bytes), test only.
+    "INTAKE_ENCRYPTION_KEYS": "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktMDAwMDA=",
+    "INTAKE_SECRET_KEY": "test-secret-key-0123456789abcdef0123456789abcdef",
+    "RASA_TELEMETRY_ENABLED": "false",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "PYTHONPATH": str(ROOT),
+}
+
+
+def free_port() -> int:
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, timeout: float = 120.0, proc: "subprocess.Popen | Process | None" = None) -> None:
+    """Wait until `url` answers any HTTP status (the server is listening and serving)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        popen = proc.proc if isinstance(proc, Process) else proc
+        if popen is not None and popen.poll() is not None:
+            tail = proc.log_text()[-3000:] if isinstance(proc, Process) else ""
+            raise RuntimeError(f"process exited with {popen.returncode} before {url} answered\n{tail}")
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except urllib.error.HTTPError:
+            return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.3)
+    raise TimeoutError(f"{url} did not answer within {timeout:.0f}s")
+
+
+class Process:
+    """A child process with its output captured in a log file, stopped with its whole group."""
+
+    def __init__(self, name: str, cmd: list[str], env: dict[str, str], log_dir: Path) -> None:
+        self.name = name
+        self.log_path = log_dir / f"{name}.log"
+        self._log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(
+            cmd, cwd=ROOT, env={**os.environ, **TEST_ENV, **env},
+            stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 15.0) -> None:
+        if self.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout)
+        self._log.close()
+
+    def log_text(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text(errors="replace")
+
+
+def migrate(database_url: str) -> None:
+    subprocess.run(
+        [str(API_BIN / "alembic"), "-c", "api/alembic.ini", "upgrade", "head"],
+        cwd=ROOT, env={**os.environ, **TEST_ENV, "DATABASE_URL": database_url}, check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def start_backend(log_dir: Path, database_url: str, rasa_url: str = "http://127.0.0.1:9", env: dict | None = None,
+                  port: int | None = None) -> tuple[Process, str]:
+    """Migrate `database_url` and start the backend; returns the process and its base URL."""
+    migrate(database_url)
+    port = port or free_port()
+    proc = Process("backend", [str(API_BIN / "uvicorn"), "api.main:app", "--host", "127.0.0.1", "--port", str(port)],
+                   {"DATABASE_URL": database_url, "INTAKE_RASA_URL": rasa_url, **(env or {})}, log_dir)
+    url = f"http://127.0.0.1:{port}"
+    wait_http(url + "/api/health", 60, proc)
+    return proc, url
+
+
+def start_actions(log_dir: Path, backend_url: str, outbox_path: Path, env: dict | None = None,
+                  port: int | None = None) -> tuple[Process, str]:
+    """Start the action server; returns the process and its webhook URL."""
+    port = port or free_port()
+    proc = Process("actions", [str(BOT_BIN / "python"), "-m", "actions.server", "--port", str(port)],
+                   {"INTAKE_BACKEND_URL": backend_url, "INTAKE_OUTBOX_PATH": str(outbox_path), **(env or {})}, log_dir)
+    wait_http(f"http://127.0.0.1:{port}/health", 60, proc)
+    return proc, f"http://127.0.0.1:{port}/webhook"
+
+
+def start_rasa(log_dir: Path, actions_url: str, env: dict | None = None, port: int | None = None,
+               name: str = "rasa") -> tuple[Process, str]:
+    """Start Rasa with the REST channel on the trained model; returns the process and its base URL."""
+    port = port or free_port()
+    cmd = [str(BOT_BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", "bot/endpoints.yml",
+           "--credentials", "bot/credentials.yml", "--interface", "127.0.0.1", "--port", str(port)]
+    proc = Process(name, cmd, {"INTAKE_ACTIONS_URL": actions_url, **(env or {})}, log_dir)
+    url = f"http://127.0.0.1:{port}"
+    wait_http(url + "/", 180, proc)
+    return proc, url
+
+
+if __name__ == "__main__":  # pragma: no cover - manual use: python tests/stack.py
+    print(free_port(), file=sys.stdout)
