@@ -17,7 +17,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help run test envs train migrate secrets chromium admin eval lint purge bench validate clean FORCE
+.PHONY: help run test envs train migrate secrets chromium admin eval lint purge remind bench validate clean FORCE
 
 help:
 	@echo "make run   - install what is missing, train if needed, migrate, start backend :8000, Rasa :5005, actions :5055"
@@ -43,7 +43,7 @@ envs: .venv/bot/.installed .venv/api/.installed
 # --- model: retrain only when what goes into it changed (content hash, not timestamps) -----------
 models/.fingerprint: FORCE
 	@mkdir -p models
-	@find config.yml bot data -type f -not -path '*/__pycache__/*' | LC_ALL=C sort | xargs sha256sum | sha256sum > $@.new
+	@find config.yml bot data -type f -not -path '*/__pycache__/*' -not -name endpoints.yml -not -name credentials.yml | LC_ALL=C sort | xargs sha256sum | sha256sum > $@.new
 	@if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
 
 $(MODEL): models/.fingerprint | .venv/bot/.installed
@@ -69,6 +69,10 @@ admin: migrate
 
 purge: migrate
 	set -a; . var/secrets.env; set +a; $(API)/python -m api.cli purge
+
+# Mail the desk how many new registrations are untouched after two working days (schedule daily, like purge).
+remind: migrate
+	set -a; . var/secrets.env; set +a; $(API)/python -m api.cli remind
 
 run: envs $(MODEL) migrate
 	$(API)/honcho start -f Procfile -e var/secrets.env

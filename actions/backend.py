@@ -1,4 +1,5 @@
-"""The one HTTP client of the action server to the backend: the hand-off of a registration."""
+"""The one HTTP client of the action server to the backend: the hand-off of a registration and the report of
+one that cannot be delivered (a dead letter)."""
 from __future__ import annotations
 
 import enum
@@ -11,6 +12,7 @@ from actions.config import Settings
 log = logging.getLogger(__name__)
 
 REGISTRATIONS_PATH = "/api/internal/registrations"
+DEAD_LETTERS_PATH = "/api/internal/dead-letters"
 
 
 class Delivery(enum.Enum):
@@ -40,3 +42,22 @@ def deliver(settings: Settings, key: str, record: dict) -> tuple[Delivery, int |
         return Delivery.RETRY, status
     log.warning("hand-off rejected: HTTP %s", status)
     return Delivery.REJECTED, status
+
+
+def report_dead_letter(settings: Settings, key: str, reference: str, reason: str, last_status: int | None,
+                       attempts: int) -> bool:
+    """Tell staff (through the backend) that a hand-off is stuck: the code, key and numbers, never the record.
+    True when the backend stored the report; otherwise the caller tries again later."""
+    body = {"reference": reference, "idempotency_key": key, "reason": reason, "last_status": last_status,
+            "attempts": attempts}
+    try:
+        response = httpx.post(settings.backend_url + DEAD_LETTERS_PATH, json=body,
+                              headers={"Authorization": f"Bearer {settings.service_token}"},
+                              timeout=settings.delivery_timeout)
+    except httpx.HTTPError as exc:
+        log.info("dead letter %s not reported: %s", reference, type(exc).__name__)
+        return False
+    if response.status_code in (200, 201):
+        return True
+    log.warning("dead letter %s not reported: HTTP %s", reference, response.status_code)
+    return False

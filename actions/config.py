@@ -21,6 +21,8 @@ class Settings:
     # Back-off of the retry loop: first retry after `retry_base` seconds, doubling up to `retry_cap`.
     retry_base: float = 5.0
     retry_cap: float = 300.0
+    # After this many failed attempts a pending item is reported to staff as "failing" (once); it keeps retrying.
+    dead_after_attempts: int = 20
 
 
 @lru_cache(maxsize=1)
@@ -33,4 +35,5 @@ def get_settings() -> Settings:
         service_token=env.get("INTAKE_SERVICE_TOKEN", _DEV_TOKEN),
         encryption_keys=keys,
         outbox_path=Path(env.get("INTAKE_OUTBOX_PATH", "var/outbox.sqlite3")),
+        dead_after_attempts=int(env.get("INTAKE_OUTBOX_DEAD_AFTER", "20")),
     )

@@ -8,6 +8,7 @@ from abc import abstractmethod
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -22,6 +23,10 @@ MAX_LENGTH = {"description": 1000, "name": 100, "referrer_organisation": 200}
 DECLINE_WORDS = {"nee", "no", "liever niet", "geen", "anoniem", "anonymous", "rather not", "-"}
 # Fields whose answer only matters because of another one: reset together when that one changes.
 DEPENDENT = {"phone": ("voicemail_ok", "call_time"), "email": ("email_ok",)}
+# Questions answered in free text: while one is open, every message but stop/crisis is the answer
+# (slot awaiting_text, which the rules read), unless it is a question: that gets its FAQ answer.
+FREE_TEXT = frozenset({"description", "name", "phone", "email", "referrer_organisation"})
+AWAITING_TEXT = "awaiting_text"
 # Steps after the questions: they have no "skip".
 ALWAYS_REQUIRED = frozenset({"summary_ok", "change_field", "consent"})
 
@@ -43,7 +48,27 @@ class CountingFormValidation(FormValidationAction):
     def name(self) -> str:
         """validate_<form>"""
 
+    async def run(self, dispatcher, tracker, domain):
+        events = await super().run(dispatcher, tracker, domain)
+        slots = [e for e in events if e.get("event") == "slot"]
+        if all(e["name"] == "requested_slot" for e in slots):
+            # Nothing was answered: Rasa rejects the form so that a rule (stop, crisis, a question) can
+            # run; one more slot event here would hide that rejection.
+            return events
+        asked = next((e["value"] for e in reversed(slots) if e["name"] == "requested_slot"), None)
+        return [*events, SlotSet(AWAITING_TEXT, asked in FREE_TEXT)]
+
     # --- helpers ----------------------------------------------------------------------------------
+    def question_asked(self, text: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+        """A question typed where free text was asked ("is mijn naam geheim?"): answer it, ask again."""
+        message = tracker.latest_message or {}
+        selected = (message.get("response_selector", {}).get("faq", {}).get("response", {}))
+        key = selected.get("intent_response_key")
+        if message.get("intent", {}).get("name") != "faq" or not key or not text.endswith("?"):
+            return False
+        dispatcher.utter_message(response=f"utter_{key}")
+        return True
+
     def accept(self, slot: str, value: Any) -> dict[str, Any]:
         return {slot: value, INVALID_COUNT: 0}
 
@@ -85,6 +110,8 @@ class CountingFormValidation(FormValidationAction):
     def free_text(self, slot: str, value: Any, dispatcher: CollectingDispatcher,
                   tracker: Tracker) -> dict[str, Any]:
         text = str(value or "").strip()
+        if self.question_asked(text, dispatcher, tracker):
+            return {slot: None}
         if text == UNKNOWN or text.lower() in DECLINE_WORDS or (len(text) < 25 and is_skip(text)):
             if slot in self.required:
                 return self.reject(slot, dispatcher, tracker, "utter_answer_needed")
@@ -143,6 +170,11 @@ class CountingFormValidation(FormValidationAction):
     # --- contact details: at least one way to reach the visitor -----------------------------------
     def validate_phone(self, value, dispatcher, tracker, domain):
         text = str(value or "").strip()
+        if self.question_asked(text, dispatcher, tracker):
+            return {"phone": None}
+        address = normalise_email(text) if "email" in self.questions and "phone" not in self.required else None
+        if address:  # an e-mail address typed where the number was asked: take it as the way to reach them
+            return {**self.accept("phone", UNKNOWN), "email": address}
         if text == UNKNOWN or is_skip(text):
             if "phone" in self.required:
                 return self.reject("phone", dispatcher, tracker, "utter_phone_needed")
@@ -156,6 +188,8 @@ class CountingFormValidation(FormValidationAction):
 
     def validate_email(self, value, dispatcher, tracker, domain):
         text = str(value or "").strip()
+        if self.question_asked(text, dispatcher, tracker):
+            return {"email": None}
         if text == UNKNOWN or is_skip(text) or text.lower() in DECLINE_WORDS:
             if not filled(tracker.get_slot("phone")):
                 # Neither a number nor an address: ask for the number again, the visitor may choose.

@@ -1,5 +1,6 @@
 """Durable outbox of hand-offs: a record is written here (encrypted) before anything is sent, so a
-visitor's registration survives a backend outage or a restart of the action server."""
+visitor's registration survives a backend outage or a restart of the action server. Items that are stuck (refused,
+or failing for `dead_after_attempts` attempts) are reported to the backend's dead-letter list, without the record."""
 from __future__ import annotations
 
 import json
@@ -14,12 +15,14 @@ from typing import Iterator
 
 from cryptography.fernet import Fernet, MultiFernet
 
-from actions.backend import Delivery, deliver
+from actions.backend import Delivery, deliver, report_dead_letter
 from actions.config import Settings
 
 log = logging.getLogger(__name__)
 
 PENDING, DELIVERED, DEAD = "pending", "delivered", "dead"
+# Reasons of a dead-letter report; the outbox column `reported` holds the last one the backend stored.
+REJECTED, FAILING = "rejected", "failing"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
@@ -31,9 +34,13 @@ CREATE TABLE IF NOT EXISTS outbox (
     next_attempt_at REAL NOT NULL,
     last_status     INTEGER,
     created_at      REAL NOT NULL,
-    updated_at      REAL NOT NULL
+    updated_at      REAL NOT NULL,
+    reported        TEXT             -- NULL, or the last dead-letter reason the backend stored
 )
 """
+
+
+_ITEM_COLUMNS = "idempotency_key, reference, state, attempts, next_attempt_at, last_status, reported"
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,7 @@ class Item:
     attempts: int
     next_attempt_at: float
     last_status: int | None
+    reported: str | None = None
 
 
 class Outbox:
@@ -58,6 +66,10 @@ class Outbox:
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute(_SCHEMA)
+            # An outbox file written before dead-letter reports existed gets the column; its rows stay pending.
+            columns = {row[1] for row in db.execute("PRAGMA table_info(outbox)")}
+            if "reported" not in columns:
+                db.execute("ALTER TABLE outbox ADD COLUMN reported TEXT")
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -65,6 +77,8 @@ class Outbox:
             db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
             try:
                 db.execute("PRAGMA synchronous=FULL")
+                # A delivered payload is blanked below; secure_delete also overwrites the freed bytes on disk.
+                db.execute("PRAGMA secure_delete=ON")
                 yield db
             finally:
                 db.close()
@@ -83,8 +97,7 @@ class Outbox:
     def get(self, key: str) -> Item | None:
         with self._connect() as db:
             row = db.execute(
-                "SELECT idempotency_key, reference, state, attempts, next_attempt_at, last_status"
-                " FROM outbox WHERE idempotency_key = ?", (key,)).fetchone()
+                f"SELECT {_ITEM_COLUMNS} FROM outbox WHERE idempotency_key = ?", (key,)).fetchone()
         return Item(*row) if row else None
 
     def record(self, key: str) -> dict:
@@ -103,10 +116,12 @@ class Outbox:
     def _update(self, key: str, state: str, status: int | None, next_at: float | None = None) -> None:
         now = time.time()
         with self._connect() as db:
+            # Once the backend has the record, the outbox keeps no copy: an erasure there must not leave one here.
             db.execute(
                 "UPDATE outbox SET state = ?, attempts = attempts + 1, last_status = ?,"
-                " next_attempt_at = COALESCE(?, next_attempt_at), updated_at = ? WHERE idempotency_key = ?",
-                (state, status, next_at, now, key))
+                " next_attempt_at = COALESCE(?, next_attempt_at), updated_at = ?,"
+                " payload = CASE WHEN ? = ? THEN X'' ELSE payload END WHERE idempotency_key = ?",
+                (state, status, next_at, now, state, DELIVERED, key))
 
     def attempt(self, key: str) -> Delivery:
         """Send one pending item once and record the outcome; back-off doubles per attempt up to the cap."""
@@ -124,9 +139,35 @@ class Outbox:
             self._update(key, PENDING, status, time.time() + delay)
         return outcome
 
+    def unreported(self) -> list[Item]:
+        """Stuck items staff have not been told about: refused ones, and pending ones that failed too often."""
+        with self._connect() as db:
+            rows = db.execute(
+                f"SELECT {_ITEM_COLUMNS} FROM outbox WHERE (state = ? AND reported IS NOT ?)"
+                " OR (state = ? AND reported IS NULL AND attempts >= ?) ORDER BY created_at",
+                (DEAD, REJECTED, PENDING, self.settings.dead_after_attempts)).fetchall()
+        return [Item(*row) for row in rows]
+
+    def report(self) -> int:
+        """Report each unreported stuck item once; returns how many the backend stored. A report that fails ends
+        the round (the backend is probably away): the next round of the retry loop tries again."""
+        stored = 0
+        for item in self.unreported():
+            reason = REJECTED if item.state == DEAD else FAILING
+            if not report_dead_letter(self.settings, item.key, item.reference, reason, item.last_status,
+                                      item.attempts):
+                break
+            with self._connect() as db:
+                db.execute("UPDATE outbox SET reported = ? WHERE idempotency_key = ?", (reason, item.key))
+            log.warning("hand-off %s reported as dead letter (HTTP %s)", item.reference, item.last_status)
+            stored += 1
+        return stored
+
     def drain(self) -> int:
-        """Try every item that is due once; returns how many were delivered."""
-        return sum(self.attempt(key) is Delivery.DELIVERED for key in self.due())
+        """Try every item that is due once, then report stuck ones; returns how many were delivered."""
+        delivered = sum(self.attempt(key) is Delivery.DELIVERED for key in self.due())
+        self.report()
+        return delivered
 
 
 class RetryLoop(threading.Thread):

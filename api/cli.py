@@ -1,4 +1,4 @@
-"""Operator commands: `python -m api.cli init-secrets PATH | create-admin | purge`."""
+"""Operator commands: `python -m api.cli init-secrets PATH | create-admin | purge | remind`."""
 from __future__ import annotations
 
 import argparse
@@ -81,8 +81,25 @@ def purge() -> int:
     print(f"Erased {result.erased} registration(s) closed before {result.cutoff:%Y-%m-%d} "
           f"(retention {days} days); {result.closed_kept} closed registration(s) are still within retention.")
     if result.not_closed:
-        print(f"{result.not_closed} registration(s) are not closed and were kept. Nothing in the backend closes a "
-              "registration yet, so nothing can reach the retention limit until a closing workflow exists.")
+        print(f"{result.not_closed} registration(s) are not closed and were kept: only closed or declined "
+              "registrations reach the retention limit.")
+    return 0
+
+
+def remind() -> int:
+    """Mail the desk how many new registrations are untouched after two working days (schedule it daily)."""
+    from api.core.config import get_settings
+    from api.notifications.mail import send_reminder
+    from api.registrations.service import count_untouched
+
+    try:
+        with _session() as session:
+            untouched = count_untouched(session)
+    except (OperationalError, ProgrammingError):
+        print("the database is not migrated: run `make migrate` first", file=sys.stderr)
+        return 1
+    sent = send_reminder(get_settings(), untouched)
+    print(f"{untouched} registration(s) untouched after two working days; reminder {'sent' if sent else 'not sent'}.")
     return 0
 
 
@@ -94,11 +111,14 @@ def main(argv: list[str] | None = None) -> int:
     admin = commands.add_parser("create-admin", help="create an admin account enrolled in TOTP")
     admin.add_argument("--email", help="skip the e-mail prompt")
     commands.add_parser("purge", help="erase closed registrations past the retention period")
+    commands.add_parser("remind", help="mail the desk about new registrations untouched for two working days")
     args = parser.parse_args(argv)
     if args.command == "init-secrets":
         return init_secrets(args.path)
     if args.command == "create-admin":
         return create_admin(args.email)
+    if args.command == "remind":
+        return remind()
     return purge()
 
 

@@ -10,17 +10,23 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import inspect
+from sqlalchemy.exc import DataError, OperationalError
 
+from api.audit.router import router as audit_router
 from api.chat.router import router as chat_router
 from api.chat.service import make_rasa_client
 from api.core.config import Settings, get_settings
 from api.core.db import make_engine, make_session_factory
+from api.core.limits import LimitsMiddleware
 from api.core.logging import configure_logging
+from api.deadletters.router import router as dead_letters_router
+from api.docs.router import router as docs_router
 from api.pages.router import router as pages_router
 from api.registrations.router import router as registrations_router
 from api.security_headers import SecurityHeadersMiddleware
 from api.staff import service as staff_service
 from api.staff.router import router as staff_router
+from api.workspace.router import router as workspace_router
 
 log = logging.getLogger("api")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -62,6 +68,21 @@ async def _validation_error(_request: Request, exc: RequestValidationError) -> J
     return JSONResponse({"detail": detail}, status_code=422)
 
 
+async def _data_error(_request: Request, exc: DataError | OverflowError) -> JSONResponse:
+    # The database refused a value the validation let through (a NUL byte on PostgreSQL, an id beyond 64 bits on
+    # SQLite): bad input, not a server fault. Only the class is logged; the parameters hold what the client sent.
+    log.warning("database refused a value: %s", type(getattr(exc, "orig", exc)).__name__)
+    return JSONResponse({"detail": "The request holds a value that cannot be stored"}, status_code=422)
+
+
+async def _database_unavailable(_request: Request, exc: OperationalError) -> JSONResponse:
+    # The database is away (restart, network): a clear 503 that callers retry (the outbox does), and a log line
+    # without the traceback, whose SQL and parameters may describe a registration.
+    log.error("database unavailable: %s", type(exc.orig).__name__)
+    return JSONResponse({"detail": "The database is not reachable; try again later"}, status_code=503,
+                        headers={"Retry-After": "5"})
+
+
 def create_app() -> FastAPI:
     """A configured app; settings come from the environment, read once (`get_settings`)."""
     configure_logging()
@@ -69,7 +90,12 @@ def create_app() -> FastAPI:
                   openapi_url=None)
     app.state.settings = get_settings()
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(DataError, _data_error)
+    app.add_exception_handler(OverflowError, _data_error)
+    app.add_exception_handler(OperationalError, _database_unavailable)
 
+    # Inside the security headers, so a 413/429 gets them too.
+    app.add_middleware(LimitsMiddleware, settings=app.state.settings)
     app.add_middleware(SecurityHeadersMiddleware, frame_ancestors=app.state.settings.frame_ancestors)
 
     @app.get("/api/health", tags=["health"])
@@ -79,7 +105,11 @@ def create_app() -> FastAPI:
     app.include_router(chat_router)
     app.include_router(registrations_router)
     app.include_router(staff_router)
+    app.include_router(audit_router)
+    app.include_router(dead_letters_router)
+    app.include_router(workspace_router)
     app.include_router(pages_router)
+    app.include_router(docs_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
     return app
 

@@ -1,8 +1,9 @@
 """Every table, imported in one place for Alembic and the app."""
 from api.audit.models import AuditEntry
 from api.core.db import Base
+from api.deadletters.models import DeadLetter
 from api.registrations.models import IdempotencyKey, Registration, RegistrationEvent
 from api.staff.models import LoginFailure, RecoveryCode, StaffSession, StaffUser
 
-__all__ = ["AuditEntry", "Base", "IdempotencyKey", "LoginFailure", "RecoveryCode", "Registration",
+__all__ = ["AuditEntry", "Base", "DeadLetter", "IdempotencyKey", "LoginFailure", "RecoveryCode", "Registration",
            "RegistrationEvent", "StaffSession", "StaffUser"]

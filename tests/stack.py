@@ -28,6 +28,11 @@ TEST_ENV = {
     # Fernet key (32 url-safe base64 bytes), test only.
     "INTAKE_ENCRYPTION_KEYS": "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktMDAwMDA=",
     "INTAKE_SECRET_KEY": "test-secret-key-0123456789abcdef0123456789abcdef",
+    # Conversation and browser tests send bursts from one address; tests/api/test_limits.py sets its own limits.
+    "INTAKE_CHAT_RATE_LIMIT": "100000",
+    "INTAKE_FORM_RATE_LIMIT": "100000",
+    "INTAKE_SIGN_IN_RATE_LIMIT": "100000",
+    "INTAKE_CONVERSATIONS_LIMIT": "100000",
     "RASA_TELEMETRY_ENABLED": "false",
     "TF_CPP_MIN_LOG_LEVEL": "2",
     "PYTHONPATH": str(ROOT),
@@ -118,10 +123,10 @@ def start_actions(log_dir: Path, backend_url: str, outbox_path: Path, env: dict 
 
 
 def start_rasa(log_dir: Path, actions_url: str, env: dict | None = None, port: int | None = None,
-               name: str = "rasa") -> tuple[Process, str]:
-    """Start Rasa with the REST channel on the trained model; returns the process and its base URL."""
+               name: str = "rasa", model: Path | None = None) -> tuple[Process, str]:
+    """Start Rasa with the REST channel on the trained model (or `model`); returns the process and its base URL."""
     port = port or free_port()
-    cmd = [str(BOT_BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", "bot/endpoints.yml",
+    cmd = [str(BOT_BIN / "rasa"), "run", "--model", str(model or MODEL), "--endpoints", "bot/endpoints.yml",
            "--credentials", "bot/credentials.yml", "--interface", "127.0.0.1", "--port", str(port)]
     proc = Process(name, cmd, {"INTAKE_ACTIONS_URL": actions_url, **(env or {})}, log_dir)
     url = f"http://127.0.0.1:{port}"

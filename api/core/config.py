@@ -47,6 +47,16 @@ class Settings(BaseSettings):
     confirmation_mail: bool = True  # also confirm to the registrant when they gave an e-mail and email_ok == yes
     # CSP frame-ancestors: which sites may embed our pages ("'none'", or e.g. "https://example.org").
     frame_ancestors: str = Field("'none'", pattern=r"^[^;,\x00-\x1f]+$")
+    # Abuse limits (api/core/limits.py), per client address: requests per window in seconds.
+    max_body_bytes: int = Field(64 * 1024, ge=1024)  # every request; 413 above it
+    chat_rate_limit: int = Field(60, ge=1)  # POST /api/chat
+    chat_rate_window: float = Field(60.0, gt=0)
+    form_rate_limit: int = Field(10, ge=1)  # POST /aanmelden, /en/aanmelden
+    form_rate_window: float = Field(600.0, gt=0)
+    sign_in_rate_limit: int = Field(10, ge=1)  # POST /api/auth/token (the per-account lock-out comes on top)
+    sign_in_rate_window: float = Field(300.0, gt=0)
+    conversations_limit: int = Field(30, ge=1)  # distinct chat senders per client
+    conversations_window: float = Field(3600.0, gt=0)
 
     @field_validator("encryption_keys")
     @classmethod

@@ -5,7 +5,7 @@ import logging
 import uuid
 from pathlib import Path
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import SQLAlchemyError
@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.core.config import Settings
 from api.deps import SessionDep, SettingsDep
+from api.notifications import mail
 from api.pages import csrf, webform
 from api.pages.copy import CHOICES, DEFAULT_EXIT_URL, OFFICE_PHONE, OFFICE_PHONE_TEL, TEXT
 from api.registrations.service import IdempotencyConflict, ReferenceConflict, create_registration
@@ -85,7 +86,8 @@ def _message_page(request: Request, settings: Settings, language: str, title_key
                    title_key=title_key, text_key=text_key, link_key=link_key)
 
 
-async def _submit(request: Request, settings: Settings, session, language: str) -> HTMLResponse:
+async def _submit(request: Request, settings: Settings, session, language: str,
+                  tasks: BackgroundTasks) -> HTMLResponse:
     try:
         form = await request.form(**FORM_LIMITS)
     except (StarletteHTTPException, ValueError):
@@ -109,6 +111,8 @@ async def _submit(request: Request, settings: Settings, session, language: str) 
     except (ReferenceConflict, SQLAlchemyError) as exc:
         log.error("web form registration not stored: %s", type(exc).__name__)
         return _message_page(request, settings, language, "failure_title", "failure_text", 503)
+    if result.created:  # the desk hears of it as of a chat hand-off (no personal details in the mail)
+        tasks.add_task(mail.notify_new_registration, settings, mail.NewRegistration.of(result.registration))
     # The CSRF cookie stays until it expires: a double-click on "Verstuur" must get the same answer, not a 403.
     return _render(request, settings, "done.html", language, status_code=201 if result.created else 200,
                    reference=result.registration.reference, kind=data.kind)
@@ -125,10 +129,12 @@ def form_en(request: Request, settings: SettingsDep) -> HTMLResponse:
 
 
 @router.post("/aanmelden", response_class=HTMLResponse)
-async def submit_nl(request: Request, settings: SettingsDep, session: SessionDep) -> HTMLResponse:
-    return await _submit(request, settings, session, "nl")
+async def submit_nl(request: Request, settings: SettingsDep, session: SessionDep,
+                    tasks: BackgroundTasks) -> HTMLResponse:
+    return await _submit(request, settings, session, "nl", tasks)
 
 
 @router.post("/en/aanmelden", response_class=HTMLResponse)
-async def submit_en(request: Request, settings: SettingsDep, session: SessionDep) -> HTMLResponse:
-    return await _submit(request, settings, session, "en")
+async def submit_en(request: Request, settings: SettingsDep, session: SessionDep,
+                    tasks: BackgroundTasks) -> HTMLResponse:
+    return await _submit(request, settings, session, "en", tasks)

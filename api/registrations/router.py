@@ -4,11 +4,13 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Response, status
+from fastapi import APIRouter, BackgroundTasks, Depends, Header, HTTPException, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from api.audit import service as audit
-from api.deps import AdminUser, EnrolledUser, SessionDep, require_service_token
+from api.core.db import utcnow
+from api.deps import AdminUser, EnrolledUser, SessionDep, SettingsDep, require_service_token
+from api.notifications import mail
 from api.registrations import service, workflow
 from api.registrations.models import Registration
 from api.registrations.schemas import (
@@ -23,7 +25,7 @@ router = APIRouter(prefix="/api", tags=["registrations"])
 @router.post("/internal/registrations", status_code=status.HTTP_201_CREATED, response_model=RegistrationCreated,
              dependencies=[Depends(require_service_token)])
 def hand_off(data: HandOffIn, idempotency_key: Annotated[UUID, Header()], session: SessionDep,
-             response: Response) -> RegistrationCreated:
+             response: Response, settings: SettingsDep, tasks: BackgroundTasks) -> RegistrationCreated:
     try:
         result = service.create_registration(session, data, idempotency_key=str(idempotency_key))
     except service.IdempotencyConflict:
@@ -33,6 +35,8 @@ def hand_off(data: HandOffIn, idempotency_key: Annotated[UUID, Header()], sessio
         raise HTTPException(status.HTTP_409_CONFLICT, "This reference belongs to another registration") from None
     if not result.created:
         response.status_code = status.HTTP_200_OK
+    else:  # after the response: a slow or absent mail server never delays or fails the hand-off
+        tasks.add_task(mail.notify_new_registration, settings, mail.NewRegistration.of(result.registration))
     reg = result.registration
     return RegistrationCreated(id=reg.id, reference=reg.reference, status=reg.status)
 
@@ -55,18 +59,22 @@ def list_registrations(user: EnrolledUser, session: SessionDep,
                        kind: Kind | None = None, event_kind: EventKind | None = None, region: Region | None = None,
                        min_age_days: Annotated[int | None, Query(ge=0, le=10_000)] = None,
                        max_age_days: Annotated[int | None, Query(ge=0, le=10_000)] = None,
-                       reference: Annotated[str | None, Query(max_length=12)] = None) -> RegistrationPage:
+                       reference: Annotated[str | None, Query(max_length=12)] = None,
+                       untouched: bool = False) -> RegistrationPage:
     """Newest first; a mediator gets only what is assigned to them."""
-    filters = service.Filters(status_, kind, event_kind, region, min_age_days, max_age_days, reference)
+    filters = service.Filters(status_, kind, event_kind, region, min_age_days, max_age_days, reference, untouched)
     rows, total = service.list_registrations(session, page, page_size, filters, workflow.visible_to(user))
-    return RegistrationPage(items=[RegistrationSummary.model_validate(r) for r in rows], total=total,
-                            page=page, page_size=page_size)
+    now = utcnow()
+    return RegistrationPage(items=[RegistrationSummary.model_validate(r).model_copy(
+                                update={"untouched": workflow.is_untouched(r, now)}) for r in rows],
+                            total=total, page=page, page_size=page_size)
 
 
 @router.get("/registrations/counts", response_model=StatusCounts)
 def status_counts(user: EnrolledUser, session: SessionDep) -> StatusCounts:
     counts = service.count_by_status(session, workflow.visible_to(user))
-    return StatusCounts(counts={s: counts.get(s, 0) for s in workflow.STATUSES}, total=sum(counts.values()))
+    return StatusCounts(counts={s: counts.get(s, 0) for s in workflow.STATUSES}, total=sum(counts.values()),
+                        untouched=service.count_untouched(session, workflow.visible_to(user)))
 
 
 @router.get("/registrations/{registration_id}", response_model=RegistrationOut)

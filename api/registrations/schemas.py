@@ -153,6 +153,7 @@ class RegistrationSummary(BaseModel):
     assigned_to_id: int | None
     voicemail_ok: YesNoUnknown
     created_at: datetime
+    untouched: bool = False  # still new after two working days: a reminder for the desk
 
 
 class RegistrationOut(BaseModel):
@@ -249,3 +250,4 @@ class MediatorSuggestion(BaseModel):
 class StatusCounts(BaseModel):
     counts: dict[str, int]
     total: int
+    untouched: int = 0  # new registrations past the two-working-day reminder

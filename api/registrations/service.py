@@ -101,6 +101,7 @@ class Filters:
     min_age_days: int | None = None
     max_age_days: int | None = None
     reference: str | None = None  # the whole code or a part of it, any case
+    untouched: bool = False  # only new registrations past the reminder limit (workflow.untouched_clause)
 
 
 def _filtered(query, filters: Filters, now: datetime):
@@ -115,6 +116,10 @@ def _filtered(query, filters: Filters, now: datetime):
     if filters.reference:
         needle = filters.reference.strip().upper().replace("%", "").replace("_", "")
         query = query.where(Registration.reference.contains(needle))
+    if filters.untouched:
+        from api.registrations.workflow import untouched_clause
+
+        query = query.where(untouched_clause(now))
     return query
 
 
@@ -135,6 +140,15 @@ def count_by_status(session: Session, scope=None) -> dict[str, int]:
     rows = session.execute(select(Registration.status, func.count()).where(true() if scope is None else scope)
                            .group_by(Registration.status))
     return {status: count for status, count in rows}
+
+
+def count_untouched(session: Session, scope=None, now: datetime | None = None) -> int:
+    """How many new registrations nobody picked up within the reminder limit."""
+    from api.registrations.workflow import untouched_clause
+
+    query = select(func.count()).select_from(Registration).where(true() if scope is None else scope,
+                                                                 untouched_clause(now or utcnow()))
+    return session.scalar(query) or 0
 
 
 def get_registration(session: Session, registration_id: int) -> Registration | None:

@@ -4,8 +4,9 @@ Every change writes a history event and an audit entry in the same transaction a
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, true
+from sqlalchemy import and_, select, true
 from sqlalchemy.orm import Session
 
 from api.audit import service as audit
@@ -34,6 +35,29 @@ STATUS_LABELS = {
     "new": "Nieuw", "in_review": "In behandeling", "assigned": "Toegewezen", "contacted": "Contact gehad",
     "intake_planned": "Intake gepland", "closed": "Afgesloten", "declined": "Niet in behandeling genomen",
 }
+
+
+# A new registration nobody has picked up after this many working days (Monday to Friday) gets a reminder marker.
+REMINDER_WORKING_DAYS = 2
+
+
+def reminder_cutoff(now: datetime) -> datetime:
+    """The moment REMINDER_WORKING_DAYS working days before `now`; weekend days do not count."""
+    moment, left = now, REMINDER_WORKING_DAYS
+    while left:
+        moment -= timedelta(days=1)
+        if moment.weekday() < 5:
+            left -= 1
+    return moment
+
+
+def untouched_clause(now: datetime):
+    """A WHERE clause for registrations still new after REMINDER_WORKING_DAYS working days."""
+    return and_(Registration.status == "new", Registration.created_at <= reminder_cutoff(now))
+
+
+def is_untouched(registration: Registration, now: datetime) -> bool:
+    return registration.status == "new" and registration.created_at <= reminder_cutoff(now)
 
 
 class Forbidden(Exception):

@@ -1,12 +1,15 @@
 """The hand-off outbox against a real HTTP stand-in of the backend, with faults injected."""
 from __future__ import annotations
 
+import json
+import logging
+import sqlite3
 import time
 
 import pytest
 
-from actions.backend import Delivery
-from actions.outbox import DEAD, DELIVERED, PENDING, Outbox, RetryLoop
+from actions.backend import DEAD_LETTERS_PATH, REGISTRATIONS_PATH, Delivery
+from actions.outbox import DEAD, DELIVERED, FAILING, PENDING, REJECTED, Outbox, RetryLoop
 from tests import stack
 from tests.actions.conftest import StandIn, settings_for
 
@@ -82,7 +85,8 @@ def test_permanent_rejection_goes_to_dead_letter_and_stays_encrypted(tmp_path, s
     outbox.add("key-4", RECORD["reference"], RECORD, hold=0)
     assert outbox.attempt("key-4") is Delivery.REJECTED
     assert outbox.get("key-4").state == DEAD and outbox.get("key-4").last_status == 422
-    assert outbox.drain() == 0 and len(standin.requests) == 1  # never retried
+    assert outbox.drain() == 0
+    assert [r["path"] for r in standin.requests].count(REGISTRATIONS_PATH) == 1  # never retried
     assert outbox.record("key-4") == RECORD  # kept for staff, readable with the key
 
 
@@ -108,3 +112,117 @@ def test_payload_at_rest_has_no_plain_contact_details(tmp_path):
     assert RECORD["reference"].encode() in raw  # the file is really the one written
     with __import__("sqlite3").connect(path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+# --- dead-letter reports ---------------------------------------------------------------------------
+
+PERSONAL = ("+31687654321", "31687654321", "geheim.adres", "voorbeeld.nl", "Sam")
+
+
+def reports(standin) -> list[dict]:
+    return [r["body"] for r in standin.requests if r["path"] == DEAD_LETTERS_PATH]
+
+
+def test_rejected_item_is_reported_once_without_personal_data(tmp_path, standin, caplog):
+    caplog.set_level(logging.DEBUG)
+    outbox = Outbox(settings_for(standin.url, tmp_path / "outbox.sqlite3"))
+    standin.faults = ["422"]
+    outbox.add("key-7", RECORD["reference"], RECORD, hold=0)
+    assert outbox.attempt("key-7") is Delivery.REJECTED
+    assert reports(standin) == []
+    outbox.drain()
+    outbox.drain()  # a second round sends nothing more
+    (body,) = reports(standin)
+    assert body == {"reference": RECORD["reference"], "idempotency_key": "key-7", "reason": REJECTED,
+                    "last_status": 422, "attempts": 1}
+    request = next(r for r in standin.requests if r["path"] == DEAD_LETTERS_PATH)
+    assert request["auth"] == f"Bearer {stack.TEST_ENV['INTAKE_SERVICE_TOKEN']}"
+    assert outbox.get("key-7").reported == REJECTED and outbox.get("key-7").state == DEAD
+    sent_and_logged = json.dumps(body) + caplog.text
+    for secret in PERSONAL:
+        assert secret not in sent_and_logged
+    assert RECORD["reference"] in caplog.text
+
+
+def test_report_the_backend_did_not_take_is_sent_again_on_the_next_round(tmp_path, standin):
+    outbox = Outbox(settings_for(standin.url, tmp_path / "outbox.sqlite3"))
+    standin.faults = ["422", "500"]  # the hand-off is refused, then the report meets a server error
+    outbox.add("key-8", RECORD["reference"], RECORD, hold=0)
+    assert outbox.attempt("key-8") is Delivery.REJECTED
+    assert outbox.report() == 0 and outbox.get("key-8").reported is None
+    assert outbox.report() == 1 and outbox.get("key-8").reported == REJECTED
+    assert outbox.report() == 0
+    assert len(reports(standin)) == 2 and len(standin.created) == 1  # the stand-in stored the second report
+
+
+def test_report_while_the_backend_is_down_waits_for_it(tmp_path):
+    port = stack.free_port()
+    outbox = Outbox(settings_for(f"http://127.0.0.1:{port}", tmp_path / "outbox.sqlite3", retry_base=0))
+    server = StandIn(port=port).start()
+    server.faults = ["422"]
+    outbox.add("key-9", RECORD["reference"], RECORD, hold=30)
+    try:
+        assert outbox.attempt("key-9") is Delivery.REJECTED
+    finally:
+        server.stop()
+    assert outbox.drain() == 0 and outbox.get("key-9").reported is None  # connection refused: not reported
+    server = StandIn(port=port).start()
+    try:
+        outbox.drain()
+        assert outbox.get("key-9").reported == REJECTED and len(reports(server)) == 1
+    finally:
+        server.stop()
+
+
+def test_item_failing_too_often_is_reported_once_as_failing_and_keeps_retrying(tmp_path, standin):
+    outbox = Outbox(settings_for(standin.url, tmp_path / "outbox.sqlite3", retry_base=0, dead_after_attempts=2))
+    standin.faults = ["500", "500"]
+    outbox.add("key-10", RECORD["reference"], RECORD, hold=0)
+    assert outbox.attempt("key-10") is Delivery.RETRY
+    assert outbox.report() == 0  # one failure is not yet worth a report
+    assert outbox.attempt("key-10") is Delivery.RETRY
+    assert outbox.report() == 1 and outbox.report() == 0
+    assert reports(standin) == [{"reference": RECORD["reference"], "idempotency_key": "key-10", "reason": FAILING,
+                                 "last_status": 500, "attempts": 2}]
+    item = outbox.get("key-10")
+    assert item.state == PENDING and item.reported == FAILING
+    standin.faults = ["500", "422"]  # still failing (no new report), then refused: staff hear that too
+    assert outbox.attempt("key-10") is Delivery.RETRY and outbox.report() == 0
+    assert outbox.attempt("key-10") is Delivery.REJECTED and outbox.report() == 1
+    assert [b["reason"] for b in reports(standin)] == [FAILING, REJECTED]
+    assert reports(standin)[-1]["attempts"] == 4
+
+
+def test_dead_after_comes_from_the_environment(monkeypatch):
+    from actions.config import get_settings
+
+    monkeypatch.setenv("INTAKE_OUTBOX_DEAD_AFTER", "7")
+    get_settings.cache_clear()
+    try:
+        assert get_settings().dead_after_attempts == 7
+    finally:
+        get_settings.cache_clear()
+    monkeypatch.delenv("INTAKE_OUTBOX_DEAD_AFTER")
+    try:
+        assert get_settings().dead_after_attempts == 20
+    finally:
+        get_settings.cache_clear()
+
+
+def test_an_outbox_file_from_before_reports_keeps_working(tmp_path, standin):
+    path = tmp_path / "outbox.sqlite3"
+    with sqlite3.connect(path) as db:  # the schema as it was, with an item in flight
+        db.execute("CREATE TABLE outbox (idempotency_key TEXT PRIMARY KEY, reference TEXT NOT NULL,"
+                   " payload BLOB NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+                   " next_attempt_at REAL NOT NULL, last_status INTEGER, created_at REAL NOT NULL,"
+                   " updated_at REAL NOT NULL)")
+    old = Outbox(settings_for(standin.url, tmp_path / "other.sqlite3"))  # only to encrypt like the old code
+    token = old._crypto.encrypt(json.dumps(RECORD).encode())
+    with sqlite3.connect(path) as db:
+        db.execute("INSERT INTO outbox VALUES ('key-11', ?, ?, 'dead', 1, 0, 422, 0, 0)",
+                   (RECORD["reference"], token))
+    outbox = Outbox(settings_for(standin.url, path))
+    Outbox(settings_for(standin.url, path))  # opening it again does not add the column twice
+    assert outbox.get("key-11").reported is None and outbox.record("key-11") == RECORD
+    assert outbox.drain() == 0 and outbox.get("key-11").reported == REJECTED
+    assert reports(standin)[0]["idempotency_key"] == "key-11"

@@ -9,6 +9,7 @@ import pyotp
 import pytest
 from fastapi.testclient import TestClient
 
+import api.models  # noqa: F401  (every table, also when one test module runs alone)
 from api.core.config import get_settings
 from api.core.db import Base, make_engine, make_session_factory
 from tests import stack

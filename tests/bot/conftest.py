@@ -6,16 +6,34 @@ Test modules run on one session-wide event loop (`pytest.mark.asyncio(scope="ses
 once and shared by every conversation."""
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import logging
+import struct
 import subprocess
+import time
 import uuid
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests import stack
+
+
+ADMIN = {"INTAKE_ADMIN_EMAIL": "bot-tests@example.org", "INTAKE_ADMIN_PASSWORD": "bot tests horse battery staple",
+         "INTAKE_ADMIN_TOTP_SECRET": base64.b32encode(b"bot-tests-totp-secret").decode()}
+
+
+def totp_now(secret: str) -> str:
+    """RFC 6238 code (SHA-1, 6 digits, 30 s); pyotp lives only in the backend's environment."""
+    counter = struct.pack(">Q", int(time.time()) // 30)
+    digest = hmac.new(base64.b32decode(secret), counter, hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(struct.unpack('>I', digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
 
 
 @dataclass
@@ -23,6 +41,21 @@ class Backend:
     url: str
     up: bool  # a real backend answers hand-offs
     outbox_path: Path
+    _token: str | None = None
+
+    def registration(self, reference: str) -> dict:
+        """The stored registration with this reference, read as staff read it (GET /api/registrations/{id})."""
+        if self._token is None:  # one sign-in per run: a TOTP code is accepted once
+            r = httpx.post(f"{self.url}/api/auth/token", timeout=10,
+                           data={"username": ADMIN["INTAKE_ADMIN_EMAIL"], "password": ADMIN["INTAKE_ADMIN_PASSWORD"],
+                                 "otp": totp_now(ADMIN["INTAKE_ADMIN_TOTP_SECRET"])})
+            r.raise_for_status()
+            self._token = r.json()["access_token"]
+        headers = {"Authorization": f"Bearer {self._token}"}
+        found = httpx.get(f"{self.url}/api/registrations", params={"reference": reference}, headers=headers,
+                          timeout=10).json()["items"]
+        assert len(found) == 1, f"{len(found)} registrations with reference {reference}"
+        return httpx.get(f"{self.url}/api/registrations/{found[0]['id']}", headers=headers, timeout=10).json()
 
 
 def _backend_importable() -> bool:
@@ -45,7 +78,7 @@ def backend(stack_dir):
     proc = None
     if _backend_importable():
         try:
-            proc, url = stack.start_backend(stack_dir, f"sqlite:///{stack_dir / 'intake.sqlite3'}")
+            proc, url = stack.start_backend(stack_dir, f"sqlite:///{stack_dir / 'intake.sqlite3'}", env=ADMIN)
         except Exception as exc:  # keep the bot's tests useful while the backend is being built
             warnings.warn(f"backend did not start ({type(exc).__name__}); hand-offs stay in the outbox")
     if proc is None:

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.asyncio(scope="session")
     ("moet ik hem echt zien", "Jij kiest wat goed voelt"),
     ("wat als de ander geen contact wil", "een nee later toch een ja"),
     ("wat is jullie nummer", "030 234 00 45"),
-    ("ik ben hulpverlener en wil iemand aanmelden", "toestemming"),
+    ("mag ik als hulpverlener een cliënt aanmelden?", "toestemming"),
     ("is dit niet gewoon therapie?", "geen behandeling"),
     ("wat is herstelbemiddeling eigenlijk", "herstel"),
     ("kan het ook via brieven", "Brieven"),
@@ -35,3 +35,8 @@ async def test_follow_up_button_leads_to_the_next_answer(chat):
 async def test_faq_answer_in_english(chat):
     await chat("how much does it cost?")
     assert "free for everyone" in chat.text
+
+
+async def test_a_professional_who_wants_to_register_someone_gets_the_referral_path(chat):
+    await chat("ik ben hulpverlener en wil iemand aanmelden")
+    assert "als je cliënt ermee instemt" in chat.text and "Bij welke organisatie werk je?" in chat.text

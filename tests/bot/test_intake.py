@@ -1,25 +1,16 @@
 """Whole intake conversations against the trained model and the real action server."""
 from __future__ import annotations
 
-import re
+import sqlite3
 
 import pytest
 
 from actions.config import Settings
 from actions.outbox import Outbox
 from tests import stack
+from tests.intake_script import BUTTONS, CODE, QUESTION
 
 pytestmark = pytest.mark.asyncio(scope="session")
-CODE = re.compile(r"PH-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{4}-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{4}")
-QUESTION = {  # a phrase of each question, to know which one the bot asks
-    "role": "Wie ben jij in wat er gebeurde?", "event_kind": "Wat is er gebeurd?", "setting": "Waar gebeurde het?",
-    "when_happened": "Hoe lang geleden", "other_party_known": "Weet je wie de ander is?",
-    "procedures": "Is er aangifte gedaan", "contact_form": "Welke vorm van contact",
-    "description": "in je eigen woorden", "name": "Hoe mogen we je noemen?", "phone": "Op welk telefoonnummer",
-    "email": "Wat is je e-mailadres?", "voicemail_ok": "bericht inspreken", "email_ok": "veilig om je te mailen",
-    "call_time": "Wanneer kunnen we je het best bellen?", "region": "In welke provincie woon je?",
-    "summary": "Dit heb je ingevuld:", "consent": "Mogen we je antwoorden en contactgegevens bewaren",
-}
 
 
 def asks(text: str, question: str) -> bool:
@@ -32,12 +23,13 @@ def outbox(backend) -> Outbox:
 
 
 def stored(backend, reference: str) -> tuple[str, dict]:
-    """State and decrypted record of the outbox item with this reference."""
-    box = outbox(backend)
-    import sqlite3
+    """Outbox state of the hand-off with this reference, and the record: as the backend stored it once
+    delivered (the outbox then keeps no copy), else decrypted from the outbox."""
     with sqlite3.connect(backend.outbox_path) as db:
         (key,) = db.execute("SELECT idempotency_key FROM outbox WHERE reference = ?", (reference,)).fetchone()
-    return box.get(key).state, box.record(key)
+    box = outbox(backend)
+    state = box.get(key).state
+    return state, (backend.registration(reference) if state == "delivered" else box.record(key))
 
 
 async def answer_until_summary(chat, answers: dict[str, str]) -> str:
@@ -60,14 +52,6 @@ async def test_welcome_is_short_and_offers_five_ways(chat):
     assert len(chat.replies) <= 3
 
 
-BUTTONS = {
-    "role": '/inform{"role":"affected"}', "event_kind": '/inform{"event_kind":"sexual_boundary"}',
-    "setting": '/inform{"setting":"sport_club"}', "when_happened": '/inform{"when_happened":"over_5_years"}',
-    "other_party_known": '/inform{"other_party_known":"yes"}', "procedures": '/inform{"procedures":"none"}',
-    "contact_form": '/inform{"contact_form":"shuttle"}', "description": "Mijn trainer ging over mijn grens.",
-    "name": "Noor", "phone": "06 12345678", "email": "Noor@Example.org", "voicemail_ok": "/deny",
-    "email_ok": "/affirm", "call_time": '/inform{"call_time":"evening"}', "region": '/inform{"region":"utrecht"}',
-}
 
 
 async def test_full_intake_by_buttons_is_handed_off_and_wiped(chat, backend):
@@ -175,3 +159,23 @@ async def test_declining_consent_keeps_nothing(chat, backend):
     assert not CODE.search(chat.text)
     assert outbox(backend).due(now=float("inf")) == before
     assert (await chat.slots())["name"] is None
+
+
+async def test_free_text_answers_are_kept_and_a_question_there_is_answered(chat):
+    await chat("/start_registration")
+    await answer_until_summary_or(chat, BUTTONS, stop_at="description")
+    story = "Mijn trainer ging over mijn grens en ik wil dat hij weet wat dat met mij deed."
+    await chat(story)
+    assert asks(chat.text, "name")
+    await chat("blijft mijn naam geheim?")  # a question, not a name: answered, then the same question again
+    assert len(chat.replies) >= 2 and asks(chat.text, "name")
+    assert (await chat.slots())["name"] is None
+    await chat("Noor")
+    assert asks(chat.text, "phone")
+    await chat("06 12345678")
+    assert asks(chat.text, "email")
+    await chat("noor@example.org")
+    assert asks(chat.text, "voicemail_ok")
+    slots = await chat.slots()
+    assert (slots["description"], slots["name"], slots["phone"], slots["email"]) == (
+        story, "Noor", "+31612345678", "noor@example.org")

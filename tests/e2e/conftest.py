@@ -24,6 +24,7 @@ class Stack:
     db_path: Path
     outbox_path: Path
     processes: dict[str, stack.Process]
+    _token: str | None = None
 
     def chat(self, sender: str, message: str) -> list[dict]:
         r = httpx.post(f"{self.backend_url}/api/chat", json={"sender": sender, "message": message}, timeout=30)
@@ -31,11 +32,15 @@ class Stack:
         return r.json()
 
     def staff_token(self) -> str:
+        # One sign-in per run: a TOTP code is accepted only once.
+        if self._token:
+            return self._token
         r = httpx.post(f"{self.backend_url}/api/auth/token",
                        data={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD,
                              "otp": pyotp.TOTP(ADMIN_TOTP).now()}, timeout=10)
         r.raise_for_status()
-        return r.json()["access_token"]
+        self._token = r.json()["access_token"]
+        return self._token
 
     def logs(self) -> str:
         return "\n".join(p.log_text() for p in self.processes.values())

@@ -1,7 +1,7 @@
-"""A whole call-back request through the widget against the full stack: backend, Rasa, action server.
+"""A whole registration through the widget against the full stack: backend, Rasa, action server.
 
-Needs the trained model (`make train`) and the action server; uses the lead's `full_stack` fixture.
-The bot's wording may change, so the visitor here answers by what is asked (a name, a number, buttons).
+Needs the trained model (`make train`); uses the `full_stack` fixture of tests/e2e/conftest.py.
+The visitor answers by what is asked: typed text where the bot asks for text, else a button.
 """
 from __future__ import annotations
 
@@ -9,16 +9,15 @@ import re
 import time
 
 import httpx
-import pytest
 
-from tests import stack
 from tests.e2e.conftest_pages import browser, ctx  # noqa: F401  (fixtures)
+from tests.intake_script import CODE, asked
 
-pytestmark = pytest.mark.skipif(not stack.MODEL.exists(), reason="no trained model: run `make train`")
-
-REFERENCE = re.compile(r"PH-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{4}-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{4}")
-# Buttons a visitor who wants a call-back would pick, most wanted first.
-PREFERRED = [r"ja, ik geef toestemming", r"^klopt", r"^ja\b", r"maakt niet uit", r"avond"]
+# Typed answers where the bot asks for text; elsewhere the visitor clicks a button.
+TYPED = {"description": "Op het gala werd ik steeds aangeraakt.", "name": "Sam", "phone": "06 12345678",
+         "email": "sam@example.org"}
+# Buttons a visitor would pick, most wanted first.
+PREFERRED = [r"ja, ik geef toestemming", r"^klopt", r"^ja\b", r"maakt niet uit", r"het overkwam mij"]
 
 
 def _wait_for_bot(page) -> None:
@@ -26,48 +25,42 @@ def _wait_for_bot(page) -> None:
 
 
 def _answer(page, last_bot: str) -> None:
+    question = asked(last_bot)
+    if question in TYPED:
+        page.locator("#phw-input").fill(TYPED[question])
+        page.keyboard.press("Enter")
+        return
     buttons = page.locator(".phw-replies .phw-reply")
     titles = [title.strip() for title in buttons.all_inner_texts()]
-    if re.search(r"noemen|call you", last_bot, re.I):
-        page.locator("#phw-input").fill("Sam")
-        page.keyboard.press("Enter")
-        return
-    if re.search(r"nummer|number", last_bot, re.I) and not titles:
-        page.locator("#phw-input").fill("06 12345678")
-        page.keyboard.press("Enter")
-        return
+    assert titles, f"no buttons and no known text question: {last_bot!r}"
     for pattern in PREFERRED:
         for index, title in enumerate(titles):
             if re.search(pattern, title, re.I):
                 buttons.nth(index).click()
                 return
-    if titles:
-        buttons.first.click()
-    else:
-        page.locator("#phw-input").fill("weet ik niet")
-        page.keyboard.press("Enter")
+    buttons.first.click()
 
 
-def test_call_back_request_by_buttons_and_typing(full_stack, ctx):
+def test_whole_registration_by_clicking_and_typing(full_stack, ctx):
     page = ctx.new_page()
     page.goto(full_stack.backend_url + "/")
     page.get_by_role("button", name="Start de chat").click()
     _wait_for_bot(page)
-    call_me = page.get_by_role("button", name="Bel mij terug")
-    assert call_me.count() == 1, f"no call-back button in the welcome: {page.locator('.phw-log').inner_text()}"
-    call_me.click()
+    register = page.get_by_role("button", name="Ik wil me aanmelden")
+    assert register.count() == 1, f"no register button in the welcome: {page.locator('.phw-log').inner_text()}"
+    register.click()
 
     reference = None
-    for _turn in range(20):
+    for _turn in range(30):
         _wait_for_bot(page)
         bot_texts = page.locator(".phw-msg--bot").all_inner_texts()
-        found = REFERENCE.search(" ".join(bot_texts))
+        found = CODE.search(" ".join(bot_texts))
         if found:
             reference = found.group(0)
             break
         assert not page.locator(".phw-msg--info").count(), page.locator(".phw-msg--info").all_inner_texts()
         _answer(page, bot_texts[-1] if bot_texts else "")
-    assert reference, f"no reference code after 20 turns: {page.locator('.phw-log').inner_text()}"
+    assert reference, f"no reference code after 30 turns: {page.locator('.phw-log').inner_text()}"
 
     headers = {"Authorization": f"Bearer {full_stack.staff_token()}"}
     deadline = time.monotonic() + 20
@@ -80,5 +73,7 @@ def test_call_back_request_by_buttons_and_typing(full_stack, ctx):
     assert match, "the registration did not reach the backend"
     detail = httpx.get(f"{full_stack.backend_url}/api/registrations/{match[0]['id']}", headers=headers,
                        timeout=10).json()
-    assert (detail["kind"], detail["source"], detail["phone"]) == ("callback", "chat", "+31612345678")
+    assert (detail["kind"], detail["source"], detail["role"]) == ("registration", "chat", "affected")
+    assert (detail["name"], detail["phone"], detail["email"]) == ("Sam", "+31612345678", "sam@example.org")
+    assert detail["description"] == TYPED["description"]
     assert ctx.storage(page, full_stack.backend_url) == {"localStorage": 0, "sessionStorage": 0, "cookies": []}

@@ -1,0 +1,251 @@
+"""Abuse limits, applied before any route runs: body size on every request (413), per-client rate limits on
+the chat, the web form and staff sign-in (API and workspace page share one budget; 429 + Retry-After), and a bounded number of conversations per client.
+
+In-process sliding windows: correct for the single uvicorn worker we run. Several workers or hosts would each
+count on their own; they would need a shared store (Redis) instead.
+
+A client is the peer address uvicorn reports. Behind a reverse proxy, start uvicorn with `--proxy-headers
+--forwarded-allow-ips=<proxy>` so that address is the visitor's, not the proxy's.
+"""
+from __future__ import annotations
+
+import json
+import math
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from starlette.exceptions import HTTPException
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.core.config import Settings
+
+SWEEP_EVERY = 1000  # calls between removals of clients that went quiet, so memory stays bounded
+FORM_PATHS = ("/aanmelden", "/en/aanmelden")
+CHAT_PATH = "/api/chat"
+SIGN_IN_PATHS = ("/api/auth/token", "/staff/aanmelden")
+HTML_PATHS = (*FORM_PATHS, "/staff/aanmelden")  # people submit these: answer with a page
+
+
+class BodyTooLarge(HTTPException):
+    """Raised while reading a body without Content-Length that grows past the limit."""
+
+    def __init__(self) -> None:
+        super().__init__(413, "Request body too large")
+
+
+class SlidingWindow:
+    """At most `limit` hits per key within the last `window` seconds."""
+
+    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit, self.window, self._clock = limit, window, clock
+        self._hits: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+        self._calls = 0
+
+    def hit(self, key: str) -> float | None:
+        """Count one hit; None when allowed, else the seconds until the next hit would be."""
+        now = self._clock()
+        with self._lock:
+            hits = self._hits.setdefault(key, deque())
+            while hits and hits[0] <= now - self.window:
+                hits.popleft()
+            if len(hits) >= self.limit:
+                return hits[0] + self.window - now
+            hits.append(now)
+            self._calls += 1
+            if self._calls % SWEEP_EVERY == 0:
+                self._hits = {k: v for k, v in self._hits.items() if v and v[-1] > now - self.window}
+            return None
+
+
+class DistinctKeys:
+    """At most `limit` distinct values (conversations) per key within the last `window` seconds."""
+
+    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit, self.window, self._clock = limit, window, clock
+        self._seen: dict[str, dict[str, float]] = {}
+        self._lock = threading.Lock()
+        self._calls = 0
+
+    def admit(self, key: str, value: str) -> float | None:
+        """None when `value` is known or there is room for it, else the seconds until there is."""
+        now = self._clock()
+        with self._lock:
+            seen = {v: t for v, t in self._seen.get(key, {}).items() if t > now - self.window}
+            self._seen[key] = seen
+            self._calls += 1
+            if self._calls % SWEEP_EVERY == 0:
+                self._seen = {k: v for k, v in self._seen.items() if v}
+            if value in seen:
+                return None
+            if len(seen) >= self.limit:
+                return min(seen.values()) + self.window - now
+            seen[value] = now
+            return None
+
+
+@dataclass
+class Limits:
+    max_body_bytes: int
+    chat: SlidingWindow
+    form: SlidingWindow
+    sign_in: SlidingWindow
+    conversations: DistinctKeys
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Limits":
+        return cls(
+            max_body_bytes=settings.max_body_bytes,
+            chat=SlidingWindow(settings.chat_rate_limit, settings.chat_rate_window),
+            form=SlidingWindow(settings.form_rate_limit, settings.form_rate_window),
+            sign_in=SlidingWindow(settings.sign_in_rate_limit, settings.sign_in_rate_window),
+            conversations=DistinctKeys(settings.conversations_limit, settings.conversations_window),
+        )
+
+
+def too_many(path: str, wait: float) -> Response:
+    seconds = max(1, math.ceil(wait))
+    headers = {"Retry-After": str(seconds)}
+    if path in HTML_PATHS:  # a person submitted a form: answer with a page, in both languages
+        return HTMLResponse(
+            '<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Even wachten</title></head><body>'
+            f"<h1>Even wachten</h1><p>Er is te vaak een formulier verstuurd. Probeer het over {seconds} seconden "
+            "opnieuw, of bel ons op 030 234 00 45.</p>"
+            f'<p lang="en">Too many forms were sent. Please try again in {seconds} seconds, or call us.</p>'
+            "</body></html>", status_code=429, headers=headers)
+    return JSONResponse({"detail": f"Too many requests; try again in {seconds} seconds"}, status_code=429,
+                        headers=headers)
+
+
+def too_large() -> Response:
+    return JSONResponse({"detail": "Request body too large"}, status_code=413)
+
+
+class LimitsMiddleware:
+    """Pure ASGI middleware; add it before SecurityHeadersMiddleware so its answers get the headers too."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.limits = Limits.from_settings(settings)
+
+    def _window(self, method: str, path: str) -> SlidingWindow | None:
+        if method != "POST":
+            return None
+        if path == CHAT_PATH:
+            return self.limits.chat
+        if path in FORM_PATHS:
+            return self.limits.form
+        if path in SIGN_IN_PATHS:
+            return self.limits.sign_in
+        return None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path, method = scope["path"], scope["method"]
+        limit = self.limits.max_body_bytes
+        length = _content_length(scope)
+        if length is not None and length > limit:
+            await too_large()(scope, receive, send)
+            return
+        client = scope["client"][0] if scope.get("client") else "unknown"
+        window = self._window(method, path)
+        if window is not None and (wait := window.hit(client)) is not None:
+            await too_many(path, wait)(scope, receive, send)
+            return
+        if method == "POST" and path == CHAT_PATH:
+            body = await _read_body(receive, limit)
+            if body is None:
+                await too_large()(scope, receive, send)
+                return
+            sender = _sender(body)
+            if sender is not None and (wait := self.limits.conversations.admit(client, sender)) is not None:
+                await too_many(path, wait)(scope, receive, send)
+                return
+            receive = _replay(body, receive)
+        else:
+            receive = _counting(receive, limit)
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except BodyTooLarge:
+            if started:
+                raise
+            await too_large()(scope, receive, send)
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    """The whole body, or None once it passes `limit` bytes."""
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """The body read ahead, then the connection's own messages (a real disconnect when it comes)."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+def _counting(receive: Receive, limit: int) -> Receive:
+    size = 0
+
+    async def counted() -> Message:
+        nonlocal size
+        message = await receive()
+        if message["type"] == "http.request":
+            size += len(message.get("body", b""))
+            if size > limit:
+                raise BodyTooLarge()
+        return message
+
+    return counted
+
+
+def _sender(body: bytes) -> str | None:
+    """The chat's conversation id, if the body has one; the route itself rejects anything malformed."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    sender = data.get("sender") if isinstance(data, dict) else None
+    return sender.strip().lower()[:64] if isinstance(sender, str) else None

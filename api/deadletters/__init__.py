@@ -1,0 +1,1 @@
+"""Dead letters: hand-offs the action server could not deliver, reported without any personal data."""

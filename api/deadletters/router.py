@@ -1,0 +1,35 @@
+"""`POST /api/internal/dead-letters` (action server), `GET /api/dead-letters` (admin, intake) and
+`DELETE /api/dead-letters/{id}` (admin, once the item in the outbox has been dealt with)."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Response, status
+
+from api.deadletters import service
+from api.deadletters.schemas import DeadLetterIn, DeadLetterList, DeadLetterOut
+from api.deps import AdminUser, EnrolledUser, SessionDep, require_service_token
+
+router = APIRouter(prefix="/api", tags=["dead letters"])
+
+
+@router.post("/internal/dead-letters", status_code=status.HTTP_201_CREATED, response_model=DeadLetterOut,
+             dependencies=[Depends(require_service_token)])
+def report_dead_letter(data: DeadLetterIn, session: SessionDep, response: Response) -> DeadLetterOut:
+    row, created = service.report(session, data)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return DeadLetterOut.model_validate(row)
+
+
+@router.get("/dead-letters", response_model=DeadLetterList)
+def list_dead_letters(user: EnrolledUser, session: SessionDep) -> DeadLetterList:
+    if not service.may_see(user.role):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "Only admin and intake staff see dead letters")
+    rows = service.open_letters(session)
+    return DeadLetterList(items=[DeadLetterOut.model_validate(r) for r in rows], total=len(rows))
+
+
+@router.delete("/dead-letters/{dead_letter_id}", status_code=status.HTTP_204_NO_CONTENT)
+def remove_dead_letter(dead_letter_id: int, _admin: AdminUser, session: SessionDep) -> Response:
+    if not service.remove(session, dead_letter_id):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Dead letter not found")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,1 @@
+"""E-mail notifications about new registrations (SMTP from configuration)."""

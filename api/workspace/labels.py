@@ -1,0 +1,54 @@
+"""Dutch words for the stored codes, as staff read them. Answer labels come from the public form's copy."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from api.pages.copy import CHOICES
+from api.registrations.workflow import STATUS_LABELS
+
+ROLE_LABELS = {"admin": "Beheerder", "intake": "Medewerker aanmeldpunt", "mediator": "Bemiddelaar"}
+SOURCE_LABELS = {"chat": "Chat", "webform": "Webformulier"}
+KIND_LABELS = {"registration": "Aanmelding", "callback": "Terugbelverzoek"}
+LANGUAGE_LABELS = {"nl": "Nederlands", "en": "Engels"}
+AUDIT_ACTIONS = {"view": "Bekeken", "export": "Geëxporteerd", "status": "Status gewijzigd", "assign": "Toegewezen",
+                 "note": "Notitie", "erase": "Gewist", "create": "Aangemaakt"}
+EVENT_KIND_LABELS = {"status": "Status", "assign": "Toegewezen", "note": "Notitie"}
+REGIONS = [(value, label) for value, label in CHOICES["nl"]["region"] if value != "unknown"] + [
+    ("unknown", "Onbekend")]
+
+# Messages after a form post, by key: the redirect carries only the key, never text typed by people.
+MESSAGES = {
+    "status": "De status is gewijzigd.",
+    "assigned": "De aanmelding is toegewezen.",
+    "note": "De notitie is opgeslagen.",
+    "erased": "De aanmelding is gewist. In het auditlog staat alleen nog dat zij bestond.",
+    "user_created": "Het account is aangemaakt. De gebruiker stelt bij de eerste keer aanmelden tweestapsverificatie in.",
+    "user_updated": "Het account is bijgewerkt.",
+    "enrolled": "Tweestapsverificatie is ingesteld.",
+    "signed_out": "Je bent afgemeld.",
+    "signed_out_everywhere": "Je bent op alle apparaten afgemeld.",
+    "expired": "Je sessie is verlopen. Meld je opnieuw aan.",
+}
+
+
+def answer(field: str, value: str | None) -> str:
+    """The label of a stored answer, e.g. answer("region", "utrecht") == "Utrecht"."""
+    if value is None:
+        return "–"
+    if field == "region":
+        return dict(REGIONS).get(value, value)
+    if field == "kind":
+        return KIND_LABELS.get(value, value)
+    return dict(CHOICES["nl"].get(field, [])).get(value, value)
+
+
+def status(value: str | None) -> str:
+    return STATUS_LABELS.get(value or "", value or "–")
+
+
+_LOCAL = ZoneInfo("Europe/Amsterdam")  # the desk works in Dutch time; the database keeps UTC
+
+
+def when(moment: datetime | None) -> str:
+    return moment.astimezone(_LOCAL).strftime("%d-%m-%Y %H:%M") if moment else "–"

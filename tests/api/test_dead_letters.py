@@ -1,0 +1,119 @@
+"""Dead letters through the real app: the action server's report (service token, idempotent, no personal
+data), the staff list (admin and intake only) and the notice in the workspace inbox; the migration up and down."""
+from __future__ import annotations
+
+import uuid
+
+import pyotp
+import pytest
+
+from tests.api.helpers import SERVICE_TOKEN, hand_off, raw_rows, record
+from tests.api.test_migrations import alembic, tables
+from tests.api.test_workspace import account, signed_in
+
+NOTICE = "Deze aanmeldingen konden niet worden afgeleverd."
+
+
+def report(client, token: str | None = SERVICE_TOKEN, **overrides):
+    body = {"reference": "PH-ABCD-2345", "idempotency_key": str(uuid.uuid4()), "reason": "rejected",
+            "last_status": 422, "attempts": 1, **overrides}
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return client.post("/api/internal/dead-letters", json=body, headers=headers)
+
+
+def bearer(client, db, role: str) -> dict[str, str]:
+    user, secret = account(db, role)
+    r = client.post("/api/auth/token", data={"username": user.email, "password": "a long staff password 42",
+                                              "otp": pyotp.TOTP(secret).now()})
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+@pytest.mark.parametrize("token", [None, "wrong-token"])
+def test_report_needs_the_service_token(client, engine, token):
+    assert report(client, token=token).status_code == 401
+    assert raw_rows(engine, "dead_letters") == []
+
+
+def test_staff_token_is_not_a_service_token(client, staff_headers, engine):
+    r = client.post("/api/internal/dead-letters", headers=staff_headers,
+                    json={"reference": "PH-ABCD-2345", "idempotency_key": "k", "reason": "rejected", "attempts": 1})
+    assert r.status_code == 401 and raw_rows(engine, "dead_letters") == []
+
+
+def test_report_is_idempotent_on_the_key_and_a_second_report_updates(client, engine):
+    key = str(uuid.uuid4())
+    first = report(client, idempotency_key=key, reason="failing", last_status=503, attempts=20)
+    assert first.status_code == 201, first.text
+    second = report(client, idempotency_key=key, reason="rejected", last_status=422, attempts=21)
+    assert second.status_code == 200, second.text
+    (row,) = raw_rows(engine, "dead_letters")
+    assert (row["idempotency_key"], row["reason"], row["last_status"], row["attempts"]) == (key, "rejected", 422, 21)
+    assert second.json()["id"] == first.json()["id"]
+    assert second.json()["first_failed_at"] == first.json()["first_failed_at"]
+
+
+@pytest.mark.parametrize("extra", [{"phone": "+31612345678"}, {"record": {"name": "Sanne"}}, {"reason": "other"},
+                                   {"reference": "Sanne de Vries"}, {"attempts": -1}])
+def test_report_refuses_anything_but_the_fields_it_needs(client, engine, extra):
+    assert report(client, **extra).status_code == 422
+    assert raw_rows(engine, "dead_letters") == []
+
+
+def test_list_is_for_admin_and_intake_only(client, db):
+    report(client, reference="PH-WXYZ-2345")
+    assert client.get("/api/dead-letters").status_code == 401
+    assert client.get("/api/dead-letters", headers=bearer(client, db, "mediator")).status_code == 403
+    for role in ("admin", "intake"):
+        r = client.get("/api/dead-letters", headers=bearer(client, db, role))
+        assert r.status_code == 200, r.text
+        assert r.json()["total"] == 1 and r.json()["items"][0]["reference"] == "PH-WXYZ-2345"
+
+
+def test_only_an_admin_removes_a_dead_letter(client, db, engine):
+    dead_id = report(client).json()["id"]
+    path = f"/api/dead-letters/{dead_id}"
+    assert client.delete(path).status_code == 401
+    for role in ("intake", "mediator"):
+        assert client.delete(path, headers=bearer(client, db, role)).status_code == 403
+    admin = bearer(client, db, "admin")
+    assert client.delete(path, headers=admin).status_code == 204
+    assert raw_rows(engine, "dead_letters") == []
+    assert client.delete(path, headers=admin).status_code == 404
+
+
+def test_a_failing_hand_off_that_was_delivered_later_is_no_longer_listed(client, staff_headers):
+    key, body = str(uuid.uuid4()), record()
+    report(client, idempotency_key=key, reference=body["reference"], reason="failing", last_status=500, attempts=20)
+    assert client.get("/api/dead-letters", headers=staff_headers).json()["total"] == 1
+    assert hand_off(client, body, key=key).status_code == 201
+    assert client.get("/api/dead-letters", headers=staff_headers).json()["total"] == 0
+
+
+def test_inbox_shows_the_notice_to_admin_and_intake_but_not_to_mediators(client, db):
+    desk, _ = signed_in(client, db, "intake")
+    assert NOTICE not in desk.get("/staff").text  # nothing stuck: no notice
+    report(client, reference="PH-WXYZ-2345", reason="rejected", last_status=422)
+    report(client, reference="PH-MNPQ-6789", reason="failing", last_status=503, attempts=20)
+    for role in ("intake", "admin"):
+        desk, _ = signed_in(client, db, role)
+        page = desk.get("/staff")
+        assert page.status_code == 200
+        assert NOTICE in page.text and 'role="alert"' in page.text and 'id="dead-letters-title"' in page.text
+        assert "PH-WXYZ-2345" in page.text and "PH-MNPQ-6789" in page.text
+        assert "<script" not in page.text and "style=" not in page.text  # the strict CSP holds
+    mediator, _ = signed_in(client, db, "mediator")
+    page = mediator.get("/staff")
+    assert page.status_code == 200 and NOTICE not in page.text and "PH-WXYZ-2345" not in page.text
+
+
+def test_migration_0003_up_and_down(fresh_db):
+    url = fresh_db.new()
+    assert alembic(url, "upgrade", "0002").returncode == 0
+    assert "dead_letters" not in tables(url)
+    assert alembic(url, "upgrade", "head").returncode == 0
+    assert "dead_letters" in tables(url)
+    down = alembic(url, "downgrade", "0002")
+    assert down.returncode == 0, down.stderr
+    assert "dead_letters" not in tables(url) and "registrations" in tables(url)
+    assert alembic(url, "upgrade", "head").returncode == 0
