@@ -63,6 +63,8 @@ class Outbox:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._crypto = MultiFernet([Fernet(k.encode()) for k in settings.encryption_keys])
         self._lock = threading.Lock()
+        # Reports back off like deliveries, so a backend that is away is not asked (and logged) every round.
+        self._report_failures, self._next_report_at = 0, 0.0
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute(_SCHEMA)
@@ -123,6 +125,10 @@ class Outbox:
                 " payload = CASE WHEN ? = ? THEN X'' ELSE payload END WHERE idempotency_key = ?",
                 (state, status, next_at, now, state, DELIVERED, key))
 
+    def _backoff(self, failures: int) -> float:
+        # The exponent is bounded: 2 ** 1024 no longer fits a float, and days of outage reach that many attempts.
+        return min(self.settings.retry_base * 2 ** min(failures, 32), self.settings.retry_cap)
+
     def attempt(self, key: str) -> Delivery:
         """Send one pending item once and record the outcome; back-off doubles per attempt up to the cap."""
         item = self.get(key)
@@ -135,8 +141,7 @@ class Outbox:
             self._update(key, DEAD, status)
             log.error("hand-off %s moved to dead-letter (HTTP %s)", item.reference, status)
         else:
-            delay = min(self.settings.retry_base * 2 ** item.attempts, self.settings.retry_cap)
-            self._update(key, PENDING, status, time.time() + delay)
+            self._update(key, PENDING, status, time.time() + self._backoff(item.attempts))
         return outcome
 
     def unreported(self) -> list[Item]:
@@ -150,13 +155,18 @@ class Outbox:
 
     def report(self) -> int:
         """Report each unreported stuck item once; returns how many the backend stored. A report that fails ends
-        the round (the backend is probably away): the next round of the retry loop tries again."""
+        the round (the backend is probably away): a later round of the retry loop tries again, after a back-off."""
         stored = 0
+        if time.time() < self._next_report_at:
+            return stored
         for item in self.unreported():
             reason = REJECTED if item.state == DEAD else FAILING
             if not report_dead_letter(self.settings, item.key, item.reference, reason, item.last_status,
                                       item.attempts):
+                self._next_report_at = time.time() + self._backoff(self._report_failures)
+                self._report_failures += 1
                 break
+            self._report_failures = 0
             with self._connect() as db:
                 db.execute("UPDATE outbox SET reported = ? WHERE idempotency_key = ?", (reason, item.key))
             log.warning("hand-off %s reported as dead letter (HTTP %s)", item.reference, item.last_status)

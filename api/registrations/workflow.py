@@ -175,3 +175,15 @@ def suggest_mediators(session: Session, registration: Registration) -> list[tupl
     people = mediators(session)
     matches = [(m, True) for m in people if m.region and m.region == registration.region]
     return matches + [(m, False) for m in people if not (m.region and m.region == registration.region)]
+
+
+def export(session: Session, user: StaffUser, registration: Registration) -> dict:
+    """Right of access: everything stored about one registration (admin and intake only), recorded in the audit log."""
+    from api.registrations.service import export as export_body
+
+    if user.role not in ("admin", "intake"):
+        raise Forbidden("only the desk exports registrations")
+    body = export_body(registration, history(session, registration))
+    audit.record(session, user, "export", registration)
+    session.commit()
+    return body

@@ -208,15 +208,24 @@
     restart.addEventListener("click", restartConversation);
     human.addEventListener("click", () => addMessage("info", t.humanText));
     exit.addEventListener("click", quickExit);
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
+    function submitTyped() {
       const text = input.value.trim();
       if (!text) return;
-      // Typed while the bot is still answering: send it right after, rather than dropping the Enter.
+      // Typed while the bot is still answering: send it right after, rather than dropping it.
       if (send.disabled) state.queued = true;
       else sendMessage(text, text, true);
+    }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      submitTyped();
     });
-    return { root, launcher, panel, log, typing, typingText, input, send, form };
+    // A form whose submit button is disabled ignores Enter (implicit submission), so Enter is handled here.
+    input.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" || event.isComposing) return;
+      event.preventDefault();
+      submitTyped();
+    });
+    return { root, launcher, panel, log, typing, typingText, input, send, submitTyped };
   }
 
   function openPanel() {
@@ -356,7 +365,7 @@
           setBusy(false);
           if (state.queued) {
             state.queued = false;
-            ui.form.requestSubmit();
+            ui.submitTyped();
           }
         }
       });

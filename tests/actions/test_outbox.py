@@ -102,6 +102,18 @@ def test_server_error_is_retried_later_with_backoff(tmp_path, standin, status):
     assert outbox.due() == []
 
 
+def test_backoff_stays_capped_after_days_of_failures(tmp_path, standin):
+    path = tmp_path / "outbox.sqlite3"
+    outbox = Outbox(settings_for(standin.url, path, retry_base=5, retry_cap=300))
+    standin.faults = ["500"]
+    outbox.add("key-12", RECORD["reference"], RECORD, hold=0)
+    with sqlite3.connect(path) as db:  # about four days of 5-minute retries
+        db.execute("UPDATE outbox SET attempts = 1200 WHERE idempotency_key = 'key-12'")
+    before = time.time()
+    assert outbox.attempt("key-12") is Delivery.RETRY
+    assert before + 299 <= outbox.get("key-12").next_attempt_at <= time.time() + 300
+
+
 def test_payload_at_rest_has_no_plain_contact_details(tmp_path):
     path = tmp_path / "outbox.sqlite3"
     outbox = Outbox(settings_for("http://127.0.0.1:9", path))
@@ -144,13 +156,15 @@ def test_rejected_item_is_reported_once_without_personal_data(tmp_path, standin,
     assert RECORD["reference"] in caplog.text
 
 
-def test_report_the_backend_did_not_take_is_sent_again_on_the_next_round(tmp_path, standin):
-    outbox = Outbox(settings_for(standin.url, tmp_path / "outbox.sqlite3"))
+def test_report_the_backend_did_not_take_is_sent_again_after_a_back_off(tmp_path, standin):
+    outbox = Outbox(settings_for(standin.url, tmp_path / "outbox.sqlite3", retry_base=0.5))
     standin.faults = ["422", "500"]  # the hand-off is refused, then the report meets a server error
     outbox.add("key-8", RECORD["reference"], RECORD, hold=0)
     assert outbox.attempt("key-8") is Delivery.REJECTED
     assert outbox.report() == 0 and outbox.get("key-8").reported is None
-    assert outbox.report() == 1 and outbox.get("key-8").reported == REJECTED
+    assert outbox.report() == 0 and len(reports(standin)) == 1  # backing off: not asked again at once
+    assert wait_for(lambda: outbox.report() == 1, timeout=5)
+    assert outbox.get("key-8").reported == REJECTED
     assert outbox.report() == 0
     assert len(reports(standin)) == 2 and len(standin.created) == 1  # the stand-in stored the second report
 

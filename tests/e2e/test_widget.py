@@ -165,3 +165,16 @@ def test_readable_on_a_phone(chat_backend, browser, width):
         assert font >= 16  # smaller makes phones zoom in on focus
     finally:
         c.context.close()
+
+
+def test_a_message_typed_while_the_bot_answers_is_sent_after(chat_backend, ctx):
+    page = ctx.new_page()
+    log = _open_chat(page, chat_backend.url)
+    log.get_by_text("Hoi, ik ben de chatbot.").wait_for()
+    page.locator("#phw-input").fill("traag graag")
+    page.keyboard.press("Enter")
+    page.locator(".phw-typing").wait_for()  # the bot is busy for 1.5 s
+    page.locator("#phw-input").fill("tweede bericht")
+    page.keyboard.press("Enter")
+    log.get_by_text("Je schreef: tweede bericht").wait_for()
+    assert page.locator(".phw-msg--user").all_inner_texts()[-1].endswith("tweede bericht")
