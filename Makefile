@@ -88,6 +88,14 @@ test: envs $(MODEL) chromium
 	$(BOT)/rasa test core --model $(MODEL) --stories tests/stories --endpoints bot/endpoints.yml --fail-on-prediction-errors --out var/test-results/core
 	$(API)/python -m pytest -q tests/api tests/e2e
 
+# Chat turns against our config and the stock `rasa init` config (last line: turns/s=.. p95_ms=.. vs_stock=..x),
+# hand-offs per second and inbox latency with 100,000 registrations on PostgreSQL. See bench/README.md.
+BENCH_VISITORS ?= 20
+BENCH_DURATION ?= 60
+bench: envs $(MODEL)
+	$(API)/python -m bench.handoff
+	$(API)/python -m bench.chat --visitors $(BENCH_VISITORS) --duration $(BENCH_DURATION) --stock $(if $(BENCH_URL),--url $(BENCH_URL))
+
 eval: envs $(MODEL)
 	$(BOT)/python -m tests.bot.evaluate
 

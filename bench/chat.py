@@ -51,6 +51,7 @@ class Result:
     errors: dict[str, int] = field(default_factory=dict)
     conversations: dict[str, int] = field(default_factory=lambda: {k: 0 for k in KINDS})
     intakes_done: int = 0
+    intakes_cut: int = 0  # stopped by the end of a --duration run: not an error
     elapsed: float = 0.0
     memory: dict[str, tuple[int, int]] = field(default_factory=dict)  # name -> (own VmHWM kB, with children kB)
 
@@ -170,6 +171,7 @@ async def drive(url: str, visitors: int, duration: float | None, conversations: 
                 try:
                     await v.run(KINDS[n % 3])
                 except Stop:
+                    result.intakes_cut += KINDS[n % 3] == "intake"
                     return
 
         await asyncio.gather(*(visitor(i) for i in range(visitors)))
@@ -251,7 +253,8 @@ def measure(label: str, args, model: Path | None) -> Result:
 
 def report(r: Result, args) -> None:
     convs = ", ".join(f"{k}={v}" for k, v in r.conversations.items())
-    print(f"visitors={args.visitors} elapsed={r.elapsed:.1f}s conversations: {convs}; intakes with code={r.intakes_done}")
+    print(f"visitors={args.visitors} elapsed={r.elapsed:.1f}s conversations: {convs}; intakes with code={r.intakes_done}"
+          f" (cut off by the end of the run: {r.intakes_cut})")
     errors = ", ".join(f"{k}={v}" for k, v in sorted(r.errors.items())) or "none"
     print(f"turns={r.turns} turns/s={r.rate:.2f} errors={r.error_count} ({errors})")
     print(f"latency per turn ms: p50={r.pct_ms(50):.0f} p95={r.pct_ms(95):.0f} p99={r.pct_ms(99):.0f} "
