@@ -33,17 +33,21 @@ class NewRegistration:
                    registration.language)
 
 
+def _to_desk(settings: Settings, subject: str, text: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"], message["To"] = settings.mail_from, settings.desk_email
+    message["Subject"] = subject
+    message.set_content(text)
+    return message
+
+
 def desk_message(settings: Settings, new: NewRegistration) -> EmailMessage | None:
     if not settings.desk_email:
         return None
-    message = EmailMessage()
-    message["From"], message["To"] = settings.mail_from, settings.desk_email
-    message["Subject"] = f"Nieuwe aanmelding {new.reference}"
-    message.set_content(
+    return _to_desk(
+        settings, f"Nieuwe aanmelding {new.reference}",
         f"Er is een nieuwe aanmelding binnengekomen met referentiecode {new.reference}.\n\n"
-        f"Bekijk haar in de werkplek (aanmelden nodig):\n{settings.public_url}/staff/aanmeldingen/{new.id}\n"
-    )
-    return message
+        f"Bekijk haar in de werkplek (aanmelden nodig):\n{settings.public_url}/staff/aanmeldingen/{new.id}\n")
 
 
 _CONFIRMATION = {
@@ -112,14 +116,10 @@ def reminder_message(settings: Settings, untouched: int) -> EmailMessage | None:
     """The desk's reminder of registrations still new after two working days: a count and a link, nothing else."""
     if not settings.desk_email or untouched == 0:
         return None
-    message = EmailMessage()
-    message["From"], message["To"] = settings.mail_from, settings.desk_email
-    message["Subject"] = f"Herinnering: {untouched} aanmelding(en) langer dan twee werkdagen onaangeroerd"
-    message.set_content(
+    return _to_desk(
+        settings, f"Herinnering: {untouched} aanmelding(en) langer dan twee werkdagen onaangeroerd",
         f"{untouched} nieuwe aanmelding(en) zijn na twee werkdagen nog niet opgepakt.\n\n"
-        f"Bekijk ze in de werkplek (aanmelden nodig):\n{settings.public_url}/staff?untouched=1\n"
-    )
-    return message
+        f"Bekijk ze in de werkplek (aanmelden nodig):\n{settings.public_url}/staff?untouched=1\n")
 
 
 def send_reminder(settings: Settings, untouched: int) -> bool:
