@@ -92,9 +92,10 @@ test: envs $(MODEL) chromium
 # hand-offs per second and inbox latency with 100,000 registrations on PostgreSQL. See bench/README.md.
 BENCH_VISITORS ?= 20
 BENCH_DURATION ?= 60
+BENCH_THINK ?= 3
 bench: envs $(MODEL)
 	$(API)/python -m bench.handoff
-	$(API)/python -m bench.chat --visitors $(BENCH_VISITORS) --duration $(BENCH_DURATION) --stock $(if $(BENCH_URL),--url $(BENCH_URL))
+	$(API)/python -m bench.chat --visitors $(BENCH_VISITORS) --duration $(BENCH_DURATION) --think $(BENCH_THINK) --stock $(if $(BENCH_URL),--url $(BENCH_URL))
 
 eval: envs $(MODEL)
 	$(BOT)/python -m tests.bot.evaluate

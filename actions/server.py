@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 
 from rasa_sdk import endpoint
 from sanic import response
 from sanic.exceptions import SanicException
 
-from actions.config import get_settings
+from actions.config import ConfigError, get_settings
 from actions.outbox import RetryLoop, get_outbox
 
 log = logging.getLogger("actions.server")
@@ -46,8 +47,12 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("sanic.access").setLevel(logging.WARNING)
 
+    try:  # the first read of the settings: refuse before anything listens
+        settings = get_settings()
+    except ConfigError as exc:
+        sys.exit(f"actions.server: {exc}")  # one line on stderr, exit status 1
     app = create_app()
-    loop = RetryLoop(get_outbox(get_settings()), args.retry_interval)
+    loop = RetryLoop(get_outbox(settings), args.retry_interval)
 
     @app.listener("before_server_start")
     async def start_retry(_app, _loop):

@@ -14,7 +14,7 @@ from sqlalchemy.exc import DataError, OperationalError
 
 from api.audit.router import router as audit_router
 from api.chat.router import router as chat_router
-from api.chat.service import make_rasa_client
+from api.chat.service import RasaGateway
 from api.core.config import Settings, get_settings
 from api.core.db import make_engine, make_session_factory
 from api.core.limits import LimitsMiddleware
@@ -54,8 +54,8 @@ async def lifespan(app: FastAPI):
     app.state.session_factory = make_session_factory(engine)
     try:
         _bootstrap_admin(app)
-        async with make_rasa_client(settings) as client:
-            app.state.rasa_client = client
+        async with RasaGateway(settings) as gateway:
+            app.state.rasa = gateway
             yield
     finally:
         engine.dispose()

@@ -1,6 +1,7 @@
 """Chat load benchmark: N concurrent simulated visitors through `POST /api/chat`.
 
-    .venv/api/bin/python -m bench.chat [--visitors 20] [--duration 60 | --conversations 200] [--url URL] [--stock]
+    .venv/api/bin/python -m bench.chat [--visitors 20] [--duration 60 | --conversations 200] [--think 3] [--url URL]
+                                       [--stock]
 
 A third of the conversations are typed FAQ questions, a third button clicks (/greet, /explain_service, /explore and
 the buttons that follow), a third complete intakes (tests/intake_script.py) that must end in a reference code.
@@ -8,7 +9,13 @@ Without --url it starts backend, action server and Rasa (tests/stack.py) on free
 database; with --stock it also starts a second stack on the stock-config model (bench/stock-config.yml, trained once
 to var/bench/stock.tar.gz) and runs the same load on it. Nothing a visitor types is printed or logged.
 
-The last line reads `turns/s=<n> p95_ms=<n> vs_stock=<ratio>x` (ratio of turns/s, ours over stock; n/a without --stock).
+Two phases on each stack: *saturation* (every visitor sends its next message as soon as the answer is in: the most
+turns per second the stack can take) and, with --think S, *paced* (each visitor first reads and types for a random
+0.5 S .. 1.5 S, as people do: the latency a visitor feels while 20 people chat at once).
+
+The last line reads `turns/s=<n> p95_ms=<n> vs_stock=<ratio>x`: turns/s of the saturation phase, p95 of the paced
+phase (of the saturation phase without --think), and the ratio of saturation turns/s, ours over stock (n/a without
+--stock).
 """
 from __future__ import annotations
 
@@ -53,7 +60,6 @@ class Result:
     intakes_done: int = 0
     intakes_cut: int = 0  # stopped by the end of a --duration run: not an error
     elapsed: float = 0.0
-    memory: dict[str, tuple[int, int]] = field(default_factory=dict)  # name -> (own VmHWM kB, with children kB)
 
     def error(self, kind: str) -> None:
         self.errors[kind] = self.errors.get(kind, 0) + 1
@@ -83,10 +89,13 @@ class Stop(Exception):
 
 class Visitor:
     def __init__(self, client: httpx.AsyncClient, url: str, result: Result, deadline: float | None,
-                 rng: random.Random) -> None:
+                 rng: random.Random, think: float = 0.0) -> None:
         self.client, self.url, self.result, self.deadline, self.rng = client, url, result, deadline, rng
+        self.think = think
 
     async def turn(self, sender: str, message: str) -> list[dict] | None:
+        if self.think:  # reading the last answer and typing this message
+            await asyncio.sleep(self.rng.uniform(0.5 * self.think, 1.5 * self.think))
         if self.deadline is not None and time.monotonic() >= self.deadline:
             raise Stop
         started = time.monotonic()
@@ -148,7 +157,8 @@ class Visitor:
         await getattr(self, kind)(str(uuid.uuid4()))
 
 
-async def drive(url: str, visitors: int, duration: float | None, conversations: int | None, seed: int) -> Result:
+async def drive(url: str, visitors: int, duration: float | None, conversations: int | None, seed: int,
+                think: float = 0.0) -> Result:
     result = Result()
     chat_url = url.rstrip("/") + "/api/chat"
     limits = httpx.Limits(max_connections=visitors + 5, max_keepalive_connections=visitors + 5)
@@ -163,7 +173,7 @@ async def drive(url: str, visitors: int, duration: float | None, conversations: 
         counter = iter(range(10**9))
 
         async def visitor(i: int) -> None:
-            v = Visitor(client, chat_url, result, deadline, random.Random(seed * 1000 + i))
+            v = Visitor(client, chat_url, result, deadline, random.Random(seed * 1000 + i), think)
             while True:
                 n = next(counter)
                 if conversations is not None and n >= conversations:
@@ -213,14 +223,16 @@ def peak_memory(processes: dict[str, stack.Process]) -> dict[str, tuple[int, int
 
 
 # --- stacks -------------------------------------------------------------------------------------------
-def start_stack(tmp: Path, model: Path | None) -> tuple[dict[str, stack.Process], str]:
+def start_stack(tmp: Path, model: Path | None, rasa: int) -> tuple[dict[str, stack.Process], str]:
+    """Backend, action server and `rasa` Rasa processes (several: behind the gateway, sharing Redis db 12)."""
     processes: dict[str, stack.Process] = {}
-    rasa_port = stack.free_port()
+    ports = [stack.free_port() for _ in range(rasa)]
     try:
         processes["backend"], backend_url = stack.start_backend(
-            tmp, f"sqlite:///{tmp / 'intake.sqlite3'}", rasa_url=f"http://127.0.0.1:{rasa_port}")
+            tmp, f"sqlite:///{tmp / 'intake.sqlite3'}", rasa_url=",".join(f"http://127.0.0.1:{p}" for p in ports))
         processes["actions"], actions_url = stack.start_actions(tmp, backend_url, tmp / "outbox.sqlite3")
-        processes["rasa"], _ = stack.start_rasa(tmp, actions_url, port=rasa_port, model=model)
+        for i, (proc, _url) in enumerate(stack.start_rasa_processes(tmp, actions_url, ports, model, redis_db=12)):
+            processes["rasa" if rasa == 1 else f"rasa{i + 1}"] = proc
     except BaseException:
         stop_stack(processes)
         raise
@@ -232,23 +244,36 @@ def stop_stack(processes: dict[str, stack.Process]) -> None:
         p.stop()
 
 
-def measure(label: str, args, model: Path | None) -> Result:
+def phases(url: str, args) -> tuple[Result, Result | None]:
+    """The saturation phase, then (with --think) the paced phase, on one running stack."""
+    print("-- saturation: the next message as soon as the answer is in --", flush=True)
+    saturated = asyncio.run(drive(url, args.visitors, args.duration, args.conversations, args.seed))
+    report(saturated, args)
+    if not args.think:
+        return saturated, None
+    print(f"-- paced: {0.5 * args.think:g}..{1.5 * args.think:g} s to read and type before each message --", flush=True)
+    paced = asyncio.run(drive(url, args.visitors, args.duration, args.conversations, args.seed + 1, args.think))
+    report(paced, args)
+    return saturated, paced
+
+
+def measure(label: str, args, model: Path | None) -> tuple[Result, Result | None]:
     print(f"== {label} ==", flush=True)
     if args.url and model is None:
-        result = asyncio.run(drive(args.url, args.visitors, args.duration, args.conversations, args.seed))
-        report(result, args)
-        return result
+        return phases(args.url, args)
     with tempfile.TemporaryDirectory(prefix="bench-chat-") as tmp:
         t0 = time.monotonic()
-        processes, url = start_stack(Path(tmp), model)
+        processes, url = start_stack(Path(tmp), model, args.rasa)
         print(f"stack started in {time.monotonic() - t0:.0f}s", flush=True)
         try:
-            result = asyncio.run(drive(url, args.visitors, args.duration, args.conversations, args.seed))
-            result.memory = peak_memory(processes)
+            saturated, paced = phases(url, args)
+            memory = peak_memory(processes)
         finally:
             stop_stack(processes)
-    report(result, args)
-    return result
+    mem = "  ".join(f"{n}={own / 1024:.0f}" + (f" (+children {(total - own) / 1024:.0f})" if total > own else "")
+                    for n, (own, total) in memory.items())
+    print(f"peak RSS MiB (VmHWM, both phases): {mem}\n", flush=True)
+    return saturated, paced
 
 
 def report(r: Result, args) -> None:
@@ -259,12 +284,6 @@ def report(r: Result, args) -> None:
     print(f"turns={r.turns} turns/s={r.rate:.2f} errors={r.error_count} ({errors})")
     print(f"latency per turn ms: p50={r.pct_ms(50):.0f} p95={r.pct_ms(95):.0f} p99={r.pct_ms(99):.0f} "
           f"max={1000 * max(r.latencies, default=0):.0f}")
-    if r.memory:
-        mem = "  ".join(f"{n}={own / 1024:.0f}" + (f" (+children {(total - own) / 1024:.0f})" if total > own else "")
-                        for n, (own, total) in r.memory.items())
-        print(f"peak RSS MiB (VmHWM): {mem}")
-    else:
-        print("peak RSS: n/a (a running stack, not started by this benchmark)")
     print(flush=True)
 
 
@@ -274,6 +293,10 @@ def main() -> None:
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--duration", type=float, help="seconds of load (default 60)")
     group.add_argument("--conversations", type=int, help="total conversations instead of a duration")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean seconds a visitor reads and types before each message: adds the paced phase")
+    parser.add_argument("--rasa", type=int, default=1,
+                        help="Rasa processes behind the gateway (several share conversations through Redis db 12)")
     parser.add_argument("--url", help="base URL of a running backend (else a stack is started)")
     parser.add_argument("--stock", action="store_true", help="also measure the stock Rasa config")
     parser.add_argument("--seed", type=int, default=7)
@@ -286,12 +309,18 @@ def main() -> None:
         from bench.stock import ensure_model
         stock_model = ensure_model(quiet=True)  # rasa train output: var/bench/stock-train.log
 
-    ours = measure("ours: config.yml, " + (args.url or str(stack.MODEL.relative_to(stack.ROOT))), args, None)
+    ours, ours_paced = measure("ours: config.yml, " + (args.url or str(stack.MODEL.relative_to(stack.ROOT))), args, None)
     ratio = "n/a"  # the brief: vs_stock=n/a without --stock
     if stock_model is not None:
-        stock = measure(f"stock: bench/stock-config.yml, {stock_model.relative_to(stack.ROOT)}", args, stock_model)
+        stock, stock_paced = measure(f"stock: bench/stock-config.yml, {stock_model.relative_to(stack.ROOT)}", args,
+                                     stock_model)
         ratio = f"{ours.rate / stock.rate:.2f}" if stock.rate else "inf"
-    print(f"turns/s={ours.rate:.2f} p95_ms={ours.pct_ms(95):.0f} vs_stock={ratio}{'' if ratio == 'n/a' else 'x'}")
+        if stock_paced is not None:
+            print(f"stock: turns/s={stock.rate:.2f} (saturation) p95_ms={stock_paced.pct_ms(95):.0f} (paced)")
+    latency = ours_paced or ours
+    print(f"ours: p95_ms={ours.pct_ms(95):.0f} at saturation, "
+          + (f"{latency.pct_ms(95):.0f} paced ({args.think:g} s think time)" if ours_paced else "no paced phase"))
+    print(f"turns/s={ours.rate:.2f} p95_ms={latency.pct_ms(95):.0f} vs_stock={ratio}{'' if ratio == 'n/a' else 'x'}")
 
 
 if __name__ == "__main__":

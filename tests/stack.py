@@ -14,12 +14,14 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BOT_BIN = ROOT / ".venv" / "bot" / "bin"
 API_BIN = ROOT / ".venv" / "api" / "bin"
 MODEL = ROOT / "models" / "intake.tar.gz"
+REDIS_ENDPOINTS = "bot/endpoints.redis.yml"  # several Rasa processes: conversations shared through Redis
 
 # Fixed test secrets: never used outside tests.
 TEST_ENV = {
@@ -123,15 +125,34 @@ def start_actions(log_dir: Path, backend_url: str, outbox_path: Path, env: dict 
 
 
 def start_rasa(log_dir: Path, actions_url: str, env: dict | None = None, port: int | None = None,
-               name: str = "rasa", model: Path | None = None) -> tuple[Process, str]:
+               name: str = "rasa", model: Path | None = None,
+               endpoints: str = "bot/endpoints.yml") -> tuple[Process, str]:
     """Start Rasa with the REST channel on the trained model (or `model`); returns the process and its base URL."""
     port = port or free_port()
-    cmd = [str(BOT_BIN / "rasa"), "run", "--model", str(model or MODEL), "--endpoints", "bot/endpoints.yml",
+    cmd = [str(BOT_BIN / "rasa"), "run", "--model", str(model or MODEL), "--endpoints", endpoints,
            "--credentials", "bot/credentials.yml", "--interface", "127.0.0.1", "--port", str(port)]
     proc = Process(name, cmd, {"INTAKE_ACTIONS_URL": actions_url, **(env or {})}, log_dir)
     url = f"http://127.0.0.1:{port}"
     wait_http(url + "/", 180, proc)
     return proc, url
+
+
+def start_rasa_processes(log_dir: Path, actions_url: str, ports: list[int], model: Path | None = None,
+                         redis_db: int = 13) -> list[tuple[Process, str]]:
+    """One Rasa per port, loading their models side by side. Several share conversations (tracker and lock store)
+    through Redis database `redis_db` on 127.0.0.1:6379; one keeps them in memory."""
+    if len(ports) == 1:
+        return [start_rasa(log_dir, actions_url, port=ports[0], model=model)]
+    env = {"INTAKE_REDIS_HOST": "127.0.0.1", "INTAKE_REDIS_PORT": "6379", "INTAKE_REDIS_DB": str(redis_db)}
+    with ThreadPoolExecutor(len(ports)) as pool:
+        futures = [pool.submit(start_rasa, log_dir, actions_url, env=env, port=port, name=f"rasa{i + 1}", model=model,
+                               endpoints=REDIS_ENDPOINTS) for i, port in enumerate(ports)]
+    started = [f.result() for f in futures if f.exception() is None]
+    if len(started) < len(ports):  # one did not come up: stop the others, report the first error
+        for proc, _url in started:
+            proc.stop()
+        raise next(f.exception() for f in futures if f.exception() is not None)
+    return started
 
 
 if __name__ == "__main__":  # pragma: no cover - manual use: python tests/stack.py

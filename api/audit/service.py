@@ -7,17 +7,21 @@ from sqlalchemy.orm import Session
 from api.audit.models import AuditEntry
 from api.core.db import utcnow
 
-ACTIONS = ("view", "export", "status", "assign", "note", "erase", "create")
+ACTIONS = ("view", "export", "status", "assign", "note", "erase", "create", "dead_letter")
 
 
-def record(session: Session, actor, action: str, registration, detail: str = "") -> AuditEntry:
+def record(session: Session, actor, action: str, registration, detail: str = "", *,
+           reference: str | None = None) -> AuditEntry:
     """Add an entry for `registration` (a Registration) by `actor` (a StaffUser, or None for the system).
+    `registration` is None for a hand-off that never became one (a dead letter), named by `reference` only.
     The caller commits, so the entry and the change it describes are stored together."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     entry = AuditEntry(at=utcnow(), actor_id=actor.id if actor else None,
                        actor_role=actor.role if actor else "system", action=action,
-                       registration_id=registration.id, reference=registration.reference, detail=detail[:120])
+                       registration_id=registration.id if registration is not None else None,
+                       reference=registration.reference if registration is not None else reference,
+                       detail=detail[:120])
     session.add(entry)
     return entry
 

@@ -5,7 +5,7 @@ from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 
 from api.chat.schemas import ChatIn
-from api.chat.service import ChatUnavailable, relay
+from api.chat.service import ChatUnavailable
 
 router = APIRouter(prefix="/api", tags=["chat"])
 
@@ -15,7 +15,7 @@ UNAVAILABLE = "De chat is even niet bereikbaar. Bel ons op 030 234 00 45 (werkda
 @router.post("/chat")
 async def chat(body: ChatIn, request: Request) -> JSONResponse:
     try:
-        replies = await relay(request.app.state.rasa_client, str(body.sender), body.message)
+        replies = await request.app.state.rasa.relay(str(body.sender), body.message)
     except ChatUnavailable:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, UNAVAILABLE) from None
     return JSONResponse(replies)  # Rasa's list, unchanged

@@ -1,6 +1,7 @@
-"""Relay of chat messages to Rasa's REST channel over one shared HTTP client."""
+"""Relay of chat messages to Rasa's REST channel: one or several Rasa processes, kept-alive connections."""
 from __future__ import annotations
 
+import itertools
 import logging
 
 import httpx
@@ -15,22 +16,46 @@ class ChatUnavailable(Exception):
     """Rasa is down, too slow or answered with something that is not a list of messages."""
 
 
-def make_rasa_client(settings: Settings) -> httpx.AsyncClient:
-    """The one client of the process: connections to Rasa are kept alive and reused."""
-    return httpx.AsyncClient(
-        base_url=settings.rasa_url,
-        timeout=httpx.Timeout(settings.rasa_timeout, connect=min(settings.rasa_timeout, 3.0)),
-        limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),
-    )
+class RasaGateway:
+    """The Rasa processes of INTAKE_RASA_URL, one kept-alive client each.
+
+    Turns go round-robin. With several processes the conversation's state lives in the shared Redis tracker store
+    (bot/endpoints.redis.yml), so any process can take any turn; a process that refuses the connection (nothing was
+    sent) is skipped and the next one takes the turn.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        timeout = httpx.Timeout(settings.rasa_timeout, connect=min(settings.rasa_timeout, 3.0))
+        limits = httpx.Limits(max_connections=50, max_keepalive_connections=20)
+        self.clients = [httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits) for url in settings.rasa_urls]
+        self._turn = itertools.count()
+
+    async def __aenter__(self) -> "RasaGateway":
+        return self
+
+    async def __aexit__(self, *_exc) -> None:
+        for client in self.clients:
+            await client.aclose()
+
+    async def relay(self, sender: str, message: str) -> list:
+        """Rasa's answer to `message` from `sender`, unchanged."""
+        first = next(self._turn)
+        for i in range(len(self.clients)):
+            client = self.clients[(first + i) % len(self.clients)]
+            try:
+                response = await client.post(REST_WEBHOOK, json={"sender": sender, "message": message})
+            except httpx.ConnectError:
+                log.warning("chat relay: rasa %d of %d refused the connection", (first + i) % len(self.clients) + 1,
+                            len(self.clients))
+                continue
+            except httpx.HTTPError as exc:
+                log.warning("chat relay failed: %s", type(exc).__name__)
+                raise ChatUnavailable from None
+            return _replies(response)
+        raise ChatUnavailable
 
 
-async def relay(client: httpx.AsyncClient, sender: str, message: str) -> list:
-    """Rasa's answer to `message` from `sender`, unchanged."""
-    try:
-        response = await client.post(REST_WEBHOOK, json={"sender": sender, "message": message})
-    except httpx.HTTPError as exc:
-        log.warning("chat relay failed: %s", type(exc).__name__)
-        raise ChatUnavailable from None
+def _replies(response: httpx.Response) -> list:
     if response.status_code != 200:
         log.warning("chat relay failed: rasa status %s", response.status_code)
         raise ChatUnavailable

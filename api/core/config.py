@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     service_token: SecretStr = SecretStr(DEV_SERVICE_TOKEN)
     encryption_keys: SecretStr = SecretStr(DEV_ENCRYPTION_KEY)
     secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
+    # One Rasa base URL, or several separated by commas (scale-out: they must share the Redis tracker store).
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout: float = Field(10.0, gt=0, le=60)
     admin_email: str | None = None
@@ -57,6 +58,9 @@ class Settings(BaseSettings):
     sign_in_rate_window: float = Field(300.0, gt=0)
     conversations_limit: int = Field(30, ge=1)  # distinct chat senders per client
     conversations_window: float = Field(3600.0, gt=0)
+    # Where those counters live: unset = in this process; a Redis URL (redis://, rediss:// or unix://) = shared by
+    # every worker and host that has the same URL (windows then count in whole seconds, rounded up).
+    limits_redis_url: SecretStr | None = None
 
     @field_validator("encryption_keys")
     @classmethod
@@ -80,10 +84,19 @@ class Settings(BaseSettings):
             raise ValueError("INTAKE_ADMIN_TOTP_SECRET must be a base32 secret of at least 26 characters")
         return value
 
+    @field_validator("limits_redis_url")
+    @classmethod
+    def _redis_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if not value.get_secret_value().strip().startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("INTAKE_LIMITS_REDIS_URL must start with redis://, rediss:// or unix://")
+        return SecretStr(value.get_secret_value().strip())
+
     @field_validator("rasa_url", "public_url")
     @classmethod
     def _strip_slash(cls, value: str) -> str:
-        return value.rstrip("/")
+        return ",".join(url.strip().rstrip("/") for url in value.split(",") if url.strip())
 
     @model_validator(mode="after")
     def _production_needs_real_secrets(self) -> "Settings":
@@ -107,6 +120,10 @@ class Settings(BaseSettings):
     def encryption_key_list(self) -> list[str]:
         """Fernet keys, first one encrypts."""
         return [k.strip() for k in self.encryption_keys.get_secret_value().split(",") if k.strip()]
+
+    @property
+    def rasa_urls(self) -> list[str]:
+        return self.rasa_url.split(",")
 
     @property
     def is_sqlite(self) -> bool:

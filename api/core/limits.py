@@ -1,22 +1,34 @@
 """Abuse limits, applied before any route runs: body size on every request (413), per-client rate limits on
 the chat, the web form and staff sign-in (API and workspace page share one budget; 429 + Retry-After), and a bounded number of conversations per client.
 
-In-process sliding windows: correct for the single uvicorn worker we run. Several workers or hosts would each
-count on their own; they would need a shared store (Redis) instead.
+Where the counters live (INTAKE_LIMITS_REDIS_URL): unset, in-process sliding windows, correct for a single uvicorn
+worker (several workers or hosts would each count on their own); set, in Redis, so every worker and host that has
+the same URL shares one budget per client (the rate windows through the `limits` package's moving window, the
+conversations in a sorted set per client).
 
 A client is the peer address uvicorn reports. Behind a reverse proxy, start uvicorn with `--proxy-headers
 --forwarded-allow-ips=<proxy>` so that address is the visitor's, not the proxy's.
 """
 from __future__ import annotations
 
+import hashlib
+import inspect
 import json
+import logging
 import math
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from limits import RateLimitItemPerSecond
+from limits.aio.storage import RedisStorage
+from limits.aio.strategies import MovingWindowRateLimiter
+from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
 from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -28,6 +40,10 @@ FORM_PATHS = ("/aanmelden", "/en/aanmelden")
 CHAT_PATH = "/api/chat"
 SIGN_IN_PATHS = ("/api/auth/token", "/staff/aanmelden")
 HTML_PATHS = (*FORM_PATHS, "/staff/aanmelden")  # people submit these: answer with a page
+REDIS_PREFIX = "intake:limits"
+REDIS_TIMEOUT = 0.5  # seconds to connect to Redis or wait for its answer before the request is let through
+
+log = logging.getLogger("api.limits")
 
 
 class BodyTooLarge(HTTPException):
@@ -88,23 +104,110 @@ class DistinctKeys:
             return None
 
 
+class RedisSlidingWindow:
+    """SlidingWindow's rule, counted in Redis (shared by every worker and host): the `limits` package's moving window
+    keeps the times of the last `limit` hits per key. The window counts in whole seconds (rounded up)."""
+
+    def __init__(self, storage: RedisStorage, name: str, limit: int, window: float) -> None:
+        self._limiter = MovingWindowRateLimiter(storage)
+        self._item = RateLimitItemPerSecond(limit, max(1, math.ceil(window)), namespace=name)
+        self.limit, self.window = limit, float(self._item.get_expiry())
+
+    async def hit(self, key: str) -> float | None:
+        """Count one hit; None when allowed, else the seconds until the next hit would be."""
+        if await self._limiter.hit(self._item, key):
+            return None
+        reset, _remaining = await self._limiter.get_window_stats(self._item, key)
+        return reset - time.time()
+
+
+# KEYS[1]: the client's sorted set (value -> first seen); ARGV: now, window, limit, value. Nil when admitted, else
+# the seconds until there is room, as a string (Lua numbers come back truncated to integers).
+_ADMIT = """
+local now, window, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZSCORE', KEYS[1], ARGV[4]) then
+    return nil
+end
+if redis.call('ZCARD', KEYS[1]) >= limit then
+    local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+    return tostring(tonumber(oldest[2]) + window - now)
+end
+redis.call('ZADD', KEYS[1], now, ARGV[4])
+redis.call('EXPIRE', KEYS[1], math.ceil(window))
+return nil
+"""
+
+
+class RedisDistinctKeys:
+    """DistinctKeys' rule in Redis: one sorted set per key, trimmed, counted and extended in one atomic script.
+    Values are stored hashed, so Redis holds no conversation ids."""
+
+    def __init__(self, client: Redis, limit: int, window: float) -> None:
+        self.limit, self.window = limit, window
+        self._admit = client.register_script(_ADMIT)
+
+    async def admit(self, key: str, value: str) -> float | None:
+        """None when `value` is known or there is room for it, else the seconds until there is."""
+        digest = hashlib.sha256(value.encode()).hexdigest()[:32]
+        wait = await self._admit(keys=[f"{REDIS_PREFIX}:conversations/{key}"],
+                                 args=[time.time(), self.window, self.limit, digest])
+        return None if wait is None else float(wait)
+
+
 @dataclass
 class Limits:
     max_body_bytes: int
-    chat: SlidingWindow
-    form: SlidingWindow
-    sign_in: SlidingWindow
-    conversations: DistinctKeys
+    chat: SlidingWindow | RedisSlidingWindow
+    form: SlidingWindow | RedisSlidingWindow
+    sign_in: SlidingWindow | RedisSlidingWindow
+    conversations: DistinctKeys | RedisDistinctKeys
+    redis: Redis | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Limits":
+        if settings.limits_redis_url is None:
+            return cls(
+                max_body_bytes=settings.max_body_bytes,
+                chat=SlidingWindow(settings.chat_rate_limit, settings.chat_rate_window),
+                form=SlidingWindow(settings.form_rate_limit, settings.form_rate_window),
+                sign_in=SlidingWindow(settings.sign_in_rate_limit, settings.sign_in_rate_window),
+                conversations=DistinctKeys(settings.conversations_limit, settings.conversations_window),
+            )
+        # Connects on first use, not here. No retries: an unreachable Redis must cost a request little (fail open).
+        url = settings.limits_redis_url.get_secret_value()
+        client = Redis.from_url(url, socket_connect_timeout=REDIS_TIMEOUT, socket_timeout=REDIS_TIMEOUT,
+                                retry=Retry(NoBackoff(), 0))
+        storage = RedisStorage(f"async+{url}", implementation="redispy", key_prefix=REDIS_PREFIX,
+                               connection_pool=client.connection_pool)
         return cls(
             max_body_bytes=settings.max_body_bytes,
-            chat=SlidingWindow(settings.chat_rate_limit, settings.chat_rate_window),
-            form=SlidingWindow(settings.form_rate_limit, settings.form_rate_window),
-            sign_in=SlidingWindow(settings.sign_in_rate_limit, settings.sign_in_rate_window),
-            conversations=DistinctKeys(settings.conversations_limit, settings.conversations_window),
+            chat=RedisSlidingWindow(storage, "chat", settings.chat_rate_limit, settings.chat_rate_window),
+            form=RedisSlidingWindow(storage, "form", settings.form_rate_limit, settings.form_rate_window),
+            sign_in=RedisSlidingWindow(storage, "sign_in", settings.sign_in_rate_limit,
+                                       settings.sign_in_rate_window),
+            conversations=RedisDistinctKeys(client, settings.conversations_limit, settings.conversations_window),
+            redis=client,
         )
+
+    async def aclose(self) -> None:
+        if self.redis is not None:
+            await self.redis.aclose()
+
+
+async def _ask(answer: float | None | Awaitable[float | None]) -> tuple[float | None, bool]:
+    """A counter's answer and whether its store answered. In-process counters answer at once; Redis is awaited.
+    Redis unreachable or failing: the request is allowed (fail open), because turning every request into a 500
+    while Redis is away would take the chat and the form down with it; the limits are abuse protection, not
+    access control. One warning line per request, with the exception class only (no client address, no sender).
+    """
+    if not inspect.isawaitable(answer):
+        return answer, True
+    try:
+        return await answer, True
+    except (RedisError, OSError) as exc:
+        log.warning("rate-limit store unreachable, request allowed: %s", type(exc).__name__)
+        return None, False
 
 
 def too_many(path: str, wait: float) -> Response:
@@ -132,7 +235,7 @@ class LimitsMiddleware:
         self.app = app
         self.limits = Limits.from_settings(settings)
 
-    def _window(self, method: str, path: str) -> SlidingWindow | None:
+    def _window(self, method: str, path: str) -> SlidingWindow | RedisSlidingWindow | None:
         if method != "POST":
             return None
         if path == CHAT_PATH:
@@ -145,6 +248,8 @@ class LimitsMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
+            if scope["type"] == "lifespan" and self.limits.redis is not None:
+                receive = self._closing_on_shutdown(receive)
             await self.app(scope, receive, send)
             return
         path, method = scope["path"], scope["method"]
@@ -155,18 +260,23 @@ class LimitsMiddleware:
             return
         client = scope["client"][0] if scope.get("client") else "unknown"
         window = self._window(method, path)
-        if window is not None and (wait := window.hit(client)) is not None:
-            await too_many(path, wait)(scope, receive, send)
-            return
+        store_ok = True  # after one failure of Redis in this request, its other limit is not asked
+        if window is not None:
+            wait, store_ok = await _ask(window.hit(client))
+            if wait is not None:
+                await too_many(path, wait)(scope, receive, send)
+                return
         if method == "POST" and path == CHAT_PATH:
             body = await _read_body(receive, limit)
             if body is None:
                 await too_large()(scope, receive, send)
                 return
             sender = _sender(body)
-            if sender is not None and (wait := self.limits.conversations.admit(client, sender)) is not None:
-                await too_many(path, wait)(scope, receive, send)
-                return
+            if sender is not None and store_ok:
+                wait, store_ok = await _ask(self.limits.conversations.admit(client, sender))
+                if wait is not None:
+                    await too_many(path, wait)(scope, receive, send)
+                    return
             receive = _replay(body, receive)
         else:
             receive = _counting(receive, limit)
@@ -183,6 +293,17 @@ class LimitsMiddleware:
             if started:
                 raise
             await too_large()(scope, receive, send)
+
+    def _closing_on_shutdown(self, receive: Receive) -> Receive:
+        """The lifespan's messages; the Redis connections are closed when the server shuts down."""
+
+        async def closing() -> Message:
+            message = await receive()
+            if message["type"] == "lifespan.shutdown":
+                await self.limits.aclose()
+            return message
+
+        return closing
 
 
 def _content_length(scope: Scope) -> int | None:

@@ -29,7 +29,7 @@ def list_dead_letters(user: EnrolledUser, session: SessionDep) -> DeadLetterList
 
 
 @router.delete("/dead-letters/{dead_letter_id}", status_code=status.HTTP_204_NO_CONTENT)
-def remove_dead_letter(dead_letter_id: int, _admin: AdminUser, session: SessionDep) -> Response:
-    if not service.remove(session, dead_letter_id):
+def remove_dead_letter(dead_letter_id: int, admin: AdminUser, session: SessionDep) -> Response:
+    if not service.remove(session, dead_letter_id, admin):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Dead letter not found")
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -7,6 +7,7 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from api.audit import service as audit
 from api.core.db import utcnow
 from api.deadletters.models import DeadLetter
 from api.deadletters.schemas import DeadLetterIn
@@ -42,11 +43,14 @@ def open_letters(session: Session) -> list[DeadLetter]:
     return list(session.scalars(query.order_by(DeadLetter.first_failed_at, DeadLetter.id)))
 
 
-def remove(session: Session, dead_letter_id: int) -> bool:
-    """Forget a dead letter (an admin resolved it in the outbox); False when there is none with this id."""
+def remove(session: Session, dead_letter_id: int, actor) -> bool:
+    """Forget a dead letter (an admin resolved it in the outbox), audited as done by `actor`; False when there
+    is none with this id. The API's DELETE and the workspace button both come here."""
     row = session.get(DeadLetter, dead_letter_id)
     if row is None:
         return False
+    audit.record(session, actor, "dead_letter", None, f"resolved {row.reason} attempts={row.attempts}",
+                 reference=row.reference)
     session.delete(row)
     session.commit()
     log.info("dead letter %s removed", row.reference)

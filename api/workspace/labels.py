@@ -12,7 +12,8 @@ SOURCE_LABELS = {"chat": "Chat", "webform": "Webformulier"}
 KIND_LABELS = {"registration": "Aanmelding", "callback": "Terugbelverzoek"}
 LANGUAGE_LABELS = {"nl": "Nederlands", "en": "Engels"}
 AUDIT_ACTIONS = {"view": "Bekeken", "export": "Geëxporteerd", "status": "Status gewijzigd", "assign": "Toegewezen",
-                 "note": "Notitie", "erase": "Gewist", "create": "Aangemaakt"}
+                 "note": "Notitie", "erase": "Gewist", "create": "Aangemaakt",
+                 "dead_letter": "Niet afgeleverd: afgehandeld"}
 EVENT_KIND_LABELS = {"status": "Status", "assign": "Toegewezen", "note": "Notitie"}
 REGIONS = [(value, label) for value, label in CHOICES["nl"]["region"] if value != "unknown"] + [
     ("unknown", "Onbekend")]
@@ -23,6 +24,7 @@ MESSAGES = {
     "assigned": "De aanmelding is toegewezen.",
     "note": "De notitie is opgeslagen.",
     "erased": "De aanmelding is gewist. In het auditlog staat alleen nog dat zij bestond.",
+    "dead_letter_resolved": "De niet-afgeleverde aanmelding is als afgehandeld gemarkeerd en staat in het auditlog.",
     "user_created": "Het account is aangemaakt. De gebruiker stelt bij de eerste keer aanmelden tweestapsverificatie in.",
     "user_updated": "Het account is bijgewerkt.",
     "enrolled": "Tweestapsverificatie is ingesteld.",

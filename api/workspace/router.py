@@ -207,6 +207,17 @@ def inbox(request: Request, settings: SettingsDep, user: EnrolledPageUser, sessi
                   dead_letters=dead_letters.open_letters(session) if dead_letters.may_see(user.role) else [])
 
 
+@router.post("/niet-afgeleverd/{dead_letter_id}/afgehandeld")
+def resolve_dead_letter(dead_letter_id: int, user: EnrolledPageUser, session: SessionDep,
+                        form: CheckedForm) -> Response:
+    """The workspace's way to `DELETE /api/dead-letters/{id}`: an admin dealt with the item in the outbox."""
+    if user.role != "admin":
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "Alleen een beheerder handelt niet-afgeleverde aanmeldingen af.")
+    if not dead_letters.remove(session, dead_letter_id, user):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Deze melding bestaat niet (meer).")
+    return redirect("/staff", "dead_letter_resolved")
+
+
 # --- one registration ------------------------------------------------------------------------------
 
 def _registration(session: Session, user: StaffUser, registration_id: int) -> Registration:

@@ -1,5 +1,6 @@
 """Dead letters through the real app: the action server's report (service token, idempotent, no personal
-data), the staff list (admin and intake only) and the notice in the workspace inbox; the migration up and down."""
+data), the staff list (admin and intake only), the notice in the workspace inbox and its "afgehandeld" button
+(admin only, CSRF, audited like the API's DELETE); the migration up and down."""
 from __future__ import annotations
 
 import uuid
@@ -12,6 +13,11 @@ from tests.api.test_migrations import alembic, tables
 from tests.api.test_workspace import account, signed_in
 
 NOTICE = "Deze aanmeldingen konden niet worden afgeleverd."
+RESOLVED = "De niet-afgeleverde aanmelding is als afgehandeld gemarkeerd"
+
+
+def resolve_path(dead_letter_id: int) -> str:
+    return f"/staff/niet-afgeleverd/{dead_letter_id}/afgehandeld"
 
 
 def report(client, token: str | None = SERVICE_TOKEN, **overrides):
@@ -80,6 +86,8 @@ def test_only_an_admin_removes_a_dead_letter(client, db, engine):
     assert client.delete(path, headers=admin).status_code == 204
     assert raw_rows(engine, "dead_letters") == []
     assert client.delete(path, headers=admin).status_code == 404
+    (entry,) = client.get("/api/audit", params={"action": "dead_letter"}, headers=admin).json()["items"]
+    assert (entry["reference"], entry["registration_id"], entry["actor_role"]) == ("PH-ABCD-2345", None, "admin")
 
 
 def test_a_failing_hand_off_that_was_delivered_later_is_no_longer_listed(client, staff_headers):
@@ -105,6 +113,47 @@ def test_inbox_shows_the_notice_to_admin_and_intake_but_not_to_mediators(client,
     mediator, _ = signed_in(client, db, "mediator")
     page = mediator.get("/staff")
     assert page.status_code == 200 and NOTICE not in page.text and "PH-WXYZ-2345" not in page.text
+
+
+def test_admin_marks_a_dead_letter_resolved_in_the_inbox(client, db, engine):
+    dead_id = report(client, reference="PH-WXYZ-2345").json()["id"]
+    keep_id = report(client, reference="PH-MNPQ-6789").json()["id"]
+    admin, admin_user = signed_in(client, db, "admin")
+    page = admin.get("/staff").text
+    assert f'<form method="post" action="{resolve_path(dead_id)}"' in page
+    # A real button whose name says which item it clears.
+    assert 'Markeer als afgehandeld<span class="visually-hidden"> (PH-WXYZ-2345)</span></button>' in page
+    r = admin.post(resolve_path(dead_id), follow_redirects=False)
+    assert (r.status_code, r.headers["location"]) == (303, "/staff?melding=dead_letter_resolved")
+    inbox = admin.get(r.headers["location"]).text
+    assert RESOLVED in inbox and "PH-WXYZ-2345" not in inbox and "PH-MNPQ-6789" in inbox
+    assert [row["id"] for row in raw_rows(engine, "dead_letters")] == [keep_id]
+    (entry,) = [e for e in raw_rows(engine, "audit_log") if e["action"] == "dead_letter"]
+    assert (entry["actor_id"], entry["reference"], entry["registration_id"]) == (admin_user.id, "PH-WXYZ-2345", None)
+    log_page = admin.get("/staff/beheer/audit").text
+    assert "Niet afgeleverd: afgehandeld" in log_page and "PH-WXYZ-2345" in log_page and admin_user.email in log_page
+    gone = admin.post(resolve_path(dead_id))
+    assert gone.status_code == 404 and "Deze melding bestaat niet (meer)." in gone.text
+
+
+def test_only_an_admin_marks_a_dead_letter_resolved(client, db, engine):
+    dead_id = report(client).json()["id"]
+    assert client.post(resolve_path(dead_id), follow_redirects=False).headers["location"] == "/staff/aanmelden"
+    for role in ("intake", "mediator"):
+        desk, _ = signed_in(client, db, role)
+        assert "Markeer als afgehandeld" not in desk.get("/staff").text
+        r = desk.post(resolve_path(dead_id))
+        assert r.status_code == 403 and "Alleen een beheerder" in r.text, role
+    assert len(raw_rows(engine, "dead_letters")) == 1 and raw_rows(engine, "audit_log") == []
+
+
+def test_marking_resolved_needs_the_csrf_token(client, db, engine):
+    dead_id = report(client).json()["id"]
+    admin, _ = signed_in(client, db, "admin")
+    admin.get("/staff")
+    assert admin.post(resolve_path(dead_id), csrf=False).status_code == 403
+    assert admin.post(resolve_path(dead_id), {"csrf_token": "1.abc"}, csrf=False).status_code == 403
+    assert len(raw_rows(engine, "dead_letters")) == 1 and raw_rows(engine, "audit_log") == []
 
 
 def test_migration_0003_up_and_down(fresh_db):

@@ -2,17 +2,24 @@
 sign-in, and a bounded number of conversations per client."""
 from __future__ import annotations
 
+import asyncio
+import logging
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+import redis
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 
-from api.core.config import get_settings
-from api.core.limits import DistinctKeys, SlidingWindow
+from api.core.config import Settings, get_settings
+from api.core.limits import DistinctKeys, Limits, SlidingWindow
 from api.main import create_app
+from tests import stack
 from tests.api.helpers import SERVICE_TOKEN, record
+
+REDIS_URL = "redis://127.0.0.1:6379/11"  # the machine's Redis; database 11 is this module's
 
 
 @pytest.fixture
@@ -155,3 +162,105 @@ def test_distinct_keys_admit_known_values_and_forget_old_ones():
     assert conversations.admit("other", "s3") is None
     clock.now += 101
     assert conversations.admit("c", "s3") is None
+
+
+# Shared counters: several workers (here: two app instances, each with its own event loop) or hosts with the same
+# INTAKE_LIMITS_REDIS_URL count in one Redis.
+
+@pytest.fixture
+def shared_store() -> Iterator[redis.Redis]:
+    store = redis.Redis.from_url(REDIS_URL)
+    store.flushdb()
+    yield store
+    store.flushdb()
+    store.close()
+
+
+def test_without_redis_each_worker_counts_on_its_own(limited):
+    with limited(chat_rate_limit=3) as a, limited() as b:
+        sender = str(uuid.uuid4())
+        assert [_chat(c, sender).status_code for c in (a, a, b, b)] == [503, 503, 503, 503]
+
+
+def test_workers_share_one_chat_budget_through_redis(limited, shared_store):
+    with limited(limits_redis_url=REDIS_URL, chat_rate_limit=3, chat_rate_window=60) as a, limited() as b:
+        sender = str(uuid.uuid4())
+        assert [_chat(c, sender).status_code for c in (a, a, b)] == [503, 503, 503]
+        r = _chat(b, sender)
+        _assert_too_many(r)
+        assert 55 <= int(r.headers["retry-after"]) <= 60
+        _assert_too_many(_chat(a, sender))
+        assert a.get("/api/health").status_code == 200
+    assert shared_store.keys("intake:limits:chat/*")
+
+
+def test_workers_share_the_form_and_sign_in_budgets_through_redis(limited, shared_store):
+    with limited(limits_redis_url=REDIS_URL, form_rate_limit=2, sign_in_rate_limit=2) as a, limited() as b:
+        assert a.post("/aanmelden", data={"name": "x"}).status_code == 403  # no CSRF token
+        assert b.post("/aanmelden", data={"name": "x"}).status_code == 403
+        r = a.post("/en/aanmelden", data={"name": "x"})
+        _assert_too_many(r)
+        assert r.headers["content-type"].startswith("text/html")
+        form = {"username": "nobody@example.org", "password": "wrong password"}
+        assert a.post("/api/auth/token", data=form).status_code == 401
+        assert b.post("/api/auth/token", data=form).status_code == 401
+        _assert_too_many(a.post("/api/auth/token", data=form))
+
+
+def test_workers_share_the_conversations_bound_through_redis(limited, shared_store):
+    with limited(limits_redis_url=REDIS_URL, conversations_limit=2) as a, limited() as b:
+        first, second = str(uuid.uuid4()), str(uuid.uuid4())
+        assert _chat(a, first).status_code == 503
+        assert _chat(b, second).status_code == 503
+        assert _chat(b, first).status_code == 503  # a known conversation goes on, on any worker
+        r = _chat(a)  # a third one is refused, on either
+        _assert_too_many(r)
+        assert 3590 <= int(r.headers["retry-after"]) <= 3600
+        _assert_too_many(_chat(b))
+    stored = b"".join(shared_store.keys("*") + shared_store.zrange("intake:limits:conversations/testclient", 0, -1))
+    assert first.encode() not in stored and second.encode() not in stored  # senders are stored hashed
+
+
+def test_unreachable_redis_lets_requests_through_with_one_warning_each(limited, caplog):
+    url = f"redis://127.0.0.1:{stack.free_port()}/11"  # nothing listens there
+    sender = str(uuid.uuid4())
+    with caplog.at_level(logging.WARNING, logger="api.limits"):
+        with limited(limits_redis_url=url, chat_rate_limit=1, conversations_limit=1, form_rate_limit=1) as client:
+            assert [_chat(client, sender).status_code for _ in range(3)] == [503, 503, 503]
+            assert _chat(client).status_code == 503  # a second conversation too
+            assert [client.post("/aanmelden", data={"name": "x"}).status_code for _ in range(2)] == [403, 403]
+            assert client.get("/api/health").status_code == 200
+    lines = [r.getMessage() for r in caplog.records if r.name == "api.limits"]
+    assert lines == ["rate-limit store unreachable, request allowed: ConnectionError"] * 6  # one per request
+    assert not any("testclient" in line or sender in line for line in lines)
+
+
+def test_redis_counters_keep_the_sliding_window_rules(shared_store):
+    async def run() -> None:
+        limits = Limits.from_settings(Settings(limits_redis_url=REDIS_URL, chat_rate_limit=2, chat_rate_window=1,
+                                               conversations_limit=2, conversations_window=100))
+        try:
+            window, conversations = limits.chat, limits.conversations
+            assert await window.hit("a") is None and await window.hit("a") is None
+            wait = await window.hit("a")
+            assert 0 < wait <= 1
+            assert await window.hit("b") is None  # another client has its own budget
+            await asyncio.sleep(wait + 0.05)
+            assert await window.hit("a") is None
+            assert await conversations.admit("c", "s1") is None and await conversations.admit("c", "s2") is None
+            assert await conversations.admit("c", "s1") is None
+            assert await conversations.admit("c", "s3") == pytest.approx(100, abs=1)
+            assert await conversations.admit("other", "s3") is None
+            assert 0 < shared_store.ttl("intake:limits:conversations/c") <= 100  # Redis forgets quiet clients
+        finally:
+            await limits.aclose()
+
+    asyncio.run(run())
+
+
+def test_limits_redis_url_setting():
+    assert Settings(limits_redis_url="").limits_redis_url is None
+    assert Settings(limits_redis_url=" redis://h:6379/2 ").limits_redis_url.get_secret_value() == "redis://h:6379/2"
+    assert "s3cret" not in repr(Settings(limits_redis_url="redis://:s3cret@h:6379/2"))
+    with pytest.raises(ValidationError):
+        Settings(limits_redis_url="http://127.0.0.1:6379")

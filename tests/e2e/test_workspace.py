@@ -113,9 +113,20 @@ def _hand_off(base_url: str, **overrides) -> str:
     return r.json()["reference"]
 
 
+def _report_dead_letter(base_url: str, reference: str) -> None:
+    from tests import stack
+
+    r = httpx.post(f"{base_url}/api/internal/dead-letters", timeout=10,
+                   json={"reference": reference, "idempotency_key": str(uuid.uuid4()), "reason": "rejected",
+                         "last_status": 422, "attempts": 1},
+                   headers={"Authorization": f"Bearer {stack.TEST_ENV['INTAKE_SERVICE_TOKEN']}"})
+    r.raise_for_status()
+
+
 def test_desk_closes_a_handed_off_registration_accessibly(backend, ctx):
     """Source: the hand-off API (the backend alone), so this runs without Rasa."""
     reference = _hand_off(backend.url, region="limburg", kind="callback", voicemail_ok="no")
+    _report_dead_letter(backend.url, "PH-WXYZ-2345")  # the inbox's notice and its button are checked with axe too
     page = ctx.new_page()
     csp_errors: list[str] = []
     page.on("console", lambda msg: csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None)
@@ -137,6 +148,9 @@ def test_desk_closes_a_handed_off_registration_accessibly(backend, ctx):
     expect(row.locator(".marker--callback")).to_have_text("Terugbellen")
     expect(row.locator(".marker--nomessage")).to_have_text("Geen bericht inspreken")
     assert serious_axe_violations(page, backend.url) == []
+    page.get_by_role("button", name="Markeer als afgehandeld (PH-WXYZ-2345)", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("als afgehandeld gemarkeerd")
+    expect(page.locator("main")).not_to_contain_text("PH-WXYZ-2345")
 
     mediator_email = add_mediator(page, backend.url, "Limburg")
     find(page, backend.url, reference)
