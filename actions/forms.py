@@ -29,6 +29,21 @@ FREE_TEXT = frozenset({"description", "name", "phone", "email", "referrer_organi
 AWAITING_TEXT = "awaiting_text"
 # Steps after the questions: they have no "skip".
 ALWAYS_REQUIRED = frozenset({"summary_ok", "change_field", "consent"})
+# "Klopt" on the summary and the consent must be meant: a button, a typed word from the lists below, or a message
+# the model is sure of. A classifier always picks some intent: keyboard mash like "kjhkjh" scored affirm 0.63.
+CLEAR_INTENT = 0.9
+SUMMARY_YES = ("yes", "klopt", "ja", "correct", "that's right")
+SUMMARY_CHANGE = ("change", "iets aanpassen", "aanpassen", "change something", "nee", "no")
+CONSENT_YES = ("yes", "ja", "ja, ik geef toestemming", "yes, i agree", "akkoord")
+CONSENT_NO = ("no", "nee", "nee, liever niet")
+
+
+def clearly_meant(tracker: Tracker, words: tuple[str, ...]) -> bool:
+    """The latest message is a button, one of `words`, or classified with confidence >= CLEAR_INTENT."""
+    message = tracker.latest_message or {}
+    text = str(message.get("text") or "").strip().lower()
+    confidence = (message.get("intent") or {}).get("confidence") or 0.0
+    return text.startswith("/") or text in words or confidence >= CLEAR_INTENT
 
 
 def filled(value: Any) -> bool:
@@ -204,9 +219,9 @@ class CountingFormValidation(FormValidationAction):
     # --- summary, change one answer, consent ------------------------------------------------------
     def validate_summary_ok(self, value, dispatcher, tracker, domain):
         text = str(value or "").strip().lower()
-        if text in ("yes", "klopt", "ja", "correct", "that's right"):
+        if text in SUMMARY_YES and clearly_meant(tracker, SUMMARY_YES):
             return self.accept("summary_ok", "yes")
-        if text in ("change", "iets aanpassen", "aanpassen", "change something", "nee", "no"):
+        if text in SUMMARY_CHANGE and clearly_meant(tracker, SUMMARY_CHANGE):
             return self.accept("summary_ok", "change")
         return self.reject("summary_ok", dispatcher, tracker, "utter_invalid_choice")
 
@@ -221,8 +236,8 @@ class CountingFormValidation(FormValidationAction):
 
     def validate_consent(self, value, dispatcher, tracker, domain):
         text = str(value or "").strip().lower()
-        if text in ("yes", "ja", "ja, ik geef toestemming", "yes, i agree", "akkoord"):
+        if text in CONSENT_YES and clearly_meant(tracker, CONSENT_YES):
             return self.accept("consent", "yes")
-        if text in ("no", "nee", "nee, liever niet"):
+        if text in CONSENT_NO and clearly_meant(tracker, CONSENT_NO):  # "no" wipes every answer: meant, too
             return self.accept("consent", "no")
         return self.reject("consent", dispatcher, tracker, "utter_invalid_choice")

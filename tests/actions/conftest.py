@@ -26,7 +26,8 @@ def domain() -> dict:
 
 
 def make_tracker(slots: dict | None = None, form: str | None = "intake_form", requested: str | None = None,
-                 candidates: dict | None = None, events: list | None = None, text: str = "") -> Tracker:
+                 candidates: dict | None = None, events: list | None = None, text: str = "",
+                 intent: tuple[str, float] = ("inform", 1.0)) -> Tracker:
     """A tracker as Rasa sends it to validate_<form>: candidate SlotSet events come last."""
     slots = {"language": "nl", **(slots or {})}
     candidates = candidates or {}
@@ -36,7 +37,7 @@ def make_tracker(slots: dict | None = None, form: str | None = "intake_form", re
     tail = [{"event": "slot", "name": k, "value": v} for k, v in candidates.items()]
     return Tracker(
         sender_id="test", slots=slots,
-        latest_message={"text": text, "intent": {"name": "inform", "confidence": 1.0}, "entities": []},
+        latest_message={"text": text, "intent": {"name": intent[0], "confidence": intent[1]}, "entities": []},
         events=(events or []) + [{"event": "action", "name": form or "action_listen"}] + tail,
         paused=False, followup_action=None, active_loop={"name": form} if form else {},
         latest_action_name=form,

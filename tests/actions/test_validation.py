@@ -145,6 +145,26 @@ async def test_summary_then_change_one_answer_then_consent(domain):
     assert slots["consent"] == "no" and slots["requested_slot"] is None
 
 
+@pytest.mark.parametrize("slot, value, typed, confidence, accepted", [
+    ("consent", "yes", "/affirm", 1.0, True),            # the button
+    ("consent", "yes", "ja", 0.5, True),                 # a word of the list, however the model scored it
+    ("consent", "yes", "ja hoor, prima", 0.97, True),    # typed, and the model is sure
+    ("consent", "yes", "kjhkjh", 0.63, False),           # keyboard mash the model called affirm
+    ("consent", "no", "sdfsdf", 0.55, False),            # "no" would wipe every answer
+    ("summary_ok", "yes", "asdf", 0.62, False),
+    ("summary_ok", "yes", "klopt helemaal", 0.95, True),
+])
+async def test_consent_and_summary_must_be_meant(domain, slot, value, typed, confidence, accepted):
+    slots = {**ANSWERED, "summary_ok": "yes"} if slot == "consent" else ANSWERED
+    tracker = make_tracker(slots, form="intake_form", requested=slot, candidates={slot: value}, text=typed,
+                           intent=("affirm" if value == "yes" else "deny", confidence))
+    dispatcher = CollectingDispatcher()
+    events = await ValidateIntakeForm().run(dispatcher, tracker, domain)
+    set_to = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert (set_to[slot] is not None) is accepted
+    assert (responses(dispatcher) == ["utter_invalid_choice"]) is not accepted
+
+
 async def test_change_field_must_be_a_question_that_was_asked(domain):
     slots, said = await run(ValidateCallbackForm(), domain, {"summary_ok": "change"}, "change_field",
                             change_field="role")

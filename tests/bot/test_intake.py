@@ -179,3 +179,16 @@ async def test_free_text_answers_are_kept_and_a_question_there_is_answered(chat)
     slots = await chat.slots()
     assert (slots["description"], slots["name"], slots["phone"], slots["email"]) == (
         story, "Noor", "+31612345678", "noor@example.org")
+
+
+async def test_keyboard_mash_is_not_consent(chat):
+    # The model calls "kjhkjh" affirm (0.63): a classifier always picks something. Consent must be meant.
+    await chat("/start_registration")
+    await answer_until_summary(chat, BUTTONS)
+    await chat("/affirm")
+    assert asks(chat.text, "consent")
+    await chat("kjhkjh")
+    assert not CODE.search(chat.text) and asks(chat.text, "consent")
+    assert (await chat.slots())["consent"] is None
+    await chat("/affirm")
+    assert CODE.search(chat.text)

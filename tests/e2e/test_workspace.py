@@ -13,6 +13,7 @@ import httpx
 import pyotp
 from playwright.sync_api import Page, expect
 
+from tests import stack
 from tests.e2e import conftest as stack_conftest
 from tests.e2e.conftest_pages import (  # noqa: F401  (fixtures)
     ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOTP, backend, browser, ctx, make_context, serious_axe_violations,
@@ -114,8 +115,6 @@ def _hand_off(base_url: str, **overrides) -> str:
 
 
 def _report_dead_letter(base_url: str, reference: str) -> None:
-    from tests import stack
-
     r = httpx.post(f"{base_url}/api/internal/dead-letters", timeout=10,
                    json={"reference": reference, "idempotency_key": str(uuid.uuid4()), "reason": "rejected",
                          "last_status": 422, "attempts": 1},
