@@ -86,6 +86,7 @@ test: envs $(MODEL) chromium
 	$(BOT)/rasa data validate --config config.yml --domain bot/domain --data data
 	$(BOT)/python -m pytest -q tests/actions tests/bot
 	$(BOT)/rasa test core --model $(MODEL) --stories tests/stories --endpoints bot/endpoints.yml --fail-on-prediction-errors --out var/test-results/core
+	$(BOT)/python -m tests.bot.evaluate
 	$(API)/python -m pytest -q tests/api tests/e2e
 
 # Chat turns against our config and the stock `rasa init` config (last line: turns/s=.. p95_ms=.. vs_stock=..x),
