@@ -55,8 +55,10 @@ class ActionExplore(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[EventType]:
-        text = (tracker.latest_message or {}).get("text") or ""
-        if text.startswith("/"):  # a button answer: keep what was chosen before
+        latest = tracker.latest_message or {}
+        text = latest.get("text") or ""
+        if text.startswith("/") or (latest.get("intent") or {}).get("name") != "explore":
+            # a button answer, or back after a question in between: keep what was chosen before
             values = {slot: tracker.get_slot(slot) for slot, _ in STEPS}
         else:  # a typed question starts a fresh exploration
             values = {slot: None for slot, _ in STEPS} | hints_from_text(text)
@@ -65,10 +67,10 @@ class ActionExplore(Action):
         for slot, question in STEPS:
             if not values[slot]:
                 dispatcher.utter_message(response=question)
-                return events
+                return events + [SlotSet("explore_open", True)]
 
         dispatcher.utter_message(response=f"utter_explore_role_{values['explore_role']}")
         dispatcher.utter_message(response=f"utter_explore_event_{values['explore_event']}")
         dispatcher.utter_message(response=f"utter_explore_when_{values['explore_when']}")
         dispatcher.utter_message(response="utter_explore_offer")
-        return [SlotSet(slot, None) for slot, _ in STEPS]
+        return [SlotSet(slot, None) for slot, _ in STEPS] + [SlotSet("explore_open", False)]

@@ -14,6 +14,11 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlu.crisis_lexicon import detect
 
 CRISIS_INTENT = "crisis"
+FALLBACK_INTENT = "nlu_fallback"
+# DIET is confidently wrong on short messages unlike its training data ("dankje" came out crisis 0.99, a typed
+# name 0.44). Every held-out crisis is caught by the lexicon; the model's own `crisis` stands only when it is
+# this sure, else the message counts as not understood (inside a form: the answer to the open question).
+MODEL_CRISIS_MIN = 0.9
 
 
 @DefaultV1Recipe.register(
@@ -24,7 +29,8 @@ class CrisisDetector(GraphComponent):
     """Sets intent `crisis` (confidence 1.0) and entities `crisis_type` when the lexicon matches.
 
     Placed after DIET, ResponseSelector and FallbackClassifier so that it has the last word: a classifier
-    may miss an indirect phrasing, the lexicon may not.
+    may miss an indirect phrasing, the lexicon may not. Without a lexicon match, the classifiers' `crisis`
+    below MODEL_CRISIS_MIN becomes `nlu_fallback`.
     """
 
     @classmethod
@@ -42,6 +48,7 @@ class CrisisDetector(GraphComponent):
                 continue
             kinds = detect(text)
             if not kinds:
+                self._doubt_unsure_crisis(message)
                 continue
             intent = {"name": CRISIS_INTENT, "confidence": 1.0}
             ranking = [intent] + [r for r in message.get(INTENT_RANKING_KEY, []) or [] if r.get("name") != CRISIS_INTENT]
@@ -52,3 +59,13 @@ class CrisisDetector(GraphComponent):
                           "extractor": self.__class__.__name__} for kind in kinds]
             message.set(ENTITIES, entities, add_to_output=True)
         return messages
+
+    @staticmethod
+    def _doubt_unsure_crisis(message: Message) -> None:
+        intent = message.get(INTENT) or {}
+        if intent.get("name") != CRISIS_INTENT or intent.get("confidence", 0.0) >= MODEL_CRISIS_MIN:
+            return
+        fallback = {"name": FALLBACK_INTENT, "confidence": intent.get("confidence", 0.0)}
+        ranking = [fallback] + [r for r in message.get(INTENT_RANKING_KEY, []) or [] if r.get("name") != FALLBACK_INTENT]
+        message.set(INTENT, fallback, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

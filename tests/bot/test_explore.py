@@ -51,3 +51,23 @@ async def test_a_typed_story_skips_what_it_already_says(chat):
 async def test_english_exploration(chat):
     await chat("is this something for me?")
     assert "Who were you in what happened?" in chat.text
+
+
+@pytest.mark.parametrize("text", ["ik twijfel of ik me moet aanmelden", "ik weet nog niet of ik me wil aanmelden"])
+async def test_a_doubt_about_registering_explores_first(chat, text):
+    await chat(text)
+    assert "Wie was jij in wat er gebeurde?" in chat.text
+    assert (await chat.slots()).get("requested_slot") is None
+
+
+async def test_a_question_in_between_is_answered_and_the_open_question_comes_back(chat):
+    await chat("ik weet niet of dit iets voor mij is")
+    await chat(chat.payload("Het overkwam mij"))
+    await chat("wat kost het?")
+    assert "Het kost je niets" in chat.text and "Wat voor gebeurtenis was het?" in chat.text
+    await chat(chat.payload("Een verkeersongeluk"))
+    assert "Hoe lang geleden" in chat.text
+    await chat(chat.payload("Jaren geleden"))
+    assert "verkeersongeluk" in chat.text
+    await chat("is het vertrouwelijk?")
+    assert "Wie was jij" not in chat.text and "Hoe lang geleden" not in chat.text

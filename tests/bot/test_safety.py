@@ -92,3 +92,40 @@ async def test_ask_human_gives_office_hours_and_night_lines(chat):
 async def test_bot_challenge_is_answered_honestly(chat):
     await chat("ben jij een robot?")
     assert "chatbot" in chat.text and "Niemand leest mee" in chat.text
+
+
+@pytest.mark.parametrize("text", ["dankje", "oke dankje", "bedankt", "dank je wel!", "thanks"])
+async def test_a_thank_you_is_thanked_not_alarmed(chat, text):
+    await chat(text)
+    assert "112" not in chat.text and "113" not in chat.text
+    assert "Graag gedaan" in chat.text or "welcome" in chat.text
+
+
+@pytest.mark.parametrize("text", ["ik voel me zo slecht", "het wordt me allemaal te veel", "ik ben zo moe van alles"])
+async def test_distress_gets_warmth_the_night_lines_and_our_number(chat, text):
+    await chat(text)
+    assert chat.text.startswith("Wat naar dat het zo zwaar is")
+    assert "113" in chat.text and "112" in chat.text and "030 234 00 45" in chat.text
+    assert "/ask_human" in [b["payload"] for b in chat.buttons]
+
+
+async def test_an_unsure_model_crisis_without_crisis_words_is_not_an_alarm(agent):
+    """The lexicon decides; the model's `crisis` counts only when it is sure (bot/nlu/crisis.py)."""
+    from rasa.shared.nlu.training_data.message import Message
+    from bot.nlu.crisis import CrisisDetector, MODEL_CRISIS_MIN
+
+    def message(text: str, confidence: float) -> Message:
+        crisis = {"name": "crisis", "confidence": confidence}
+        return Message(data={"text": text, "intent": crisis, "intent_ranking": [crisis], "entities": []})
+
+    unsure, sure, worded = message("Noor", MODEL_CRISIS_MIN - 0.01), message("x", MODEL_CRISIS_MIN), message(
+        "ik wil niet meer leven", 0.1)
+    CrisisDetector().process([unsure, sure, worded])
+    assert unsure.get("intent")["name"] == "nlu_fallback" and unsure.get("intent_ranking")[1]["name"] == "crisis"
+    assert sure.get("intent")["name"] == "crisis"
+    assert worded.get("intent") == {"name": "crisis", "confidence": 1.0}
+
+
+async def test_an_unknown_button_payload_is_not_understood(chat):
+    await chat("/no_such_intent")
+    assert "begreep ik niet" in chat.text

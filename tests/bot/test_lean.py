@@ -1,0 +1,38 @@
+"""bot/nlu/lean.py: the lean classifiers load without Rasa's training step and predict exactly as Rasa's own."""
+from __future__ import annotations
+
+import time
+
+import pytest
+from rasa.core.agent import Agent
+from rasa.nlu.classifiers.diet_classifier import DIETClassifier
+from rasa.nlu.selectors.response_selector import ResponseSelector
+
+from bot.nlu.lean import LeanDIETClassifier, LeanResponseSelector
+from tests import stack
+from tests.bot.evaluate import holdout
+
+pytestmark = pytest.mark.asyncio(scope="session")
+
+
+def summary(parsed: dict) -> tuple:
+    response = (parsed.get("response_selector") or {}).get("faq", {}).get("response", {})
+    return ([(r["name"], round(r["confidence"], 5)) for r in parsed["intent_ranking"]],
+            [(e["entity"], e["value"]) for e in parsed["entities"]], response.get("intent_response_key"))
+
+
+async def test_restored_models_predict_as_rasas_own_load(agent, monkeypatch):
+    monkeypatch.setattr(LeanDIETClassifier, "_load_model_class", DIETClassifier.__dict__["_load_model_class"])
+    monkeypatch.setattr(LeanResponseSelector, "_load_model_class", ResponseSelector.__dict__["_load_model_class"])
+    started = time.monotonic()
+    rasas = Agent.load(str(stack.MODEL))
+    print(f"model loaded Rasa's way in {time.monotonic() - started:.0f} s")
+    texts = [e.text for examples in holdout().values() for e in examples] + ["Noor", "06 12345678", "ja"]
+    differ = [t for t in texts if summary(await agent.parse_message(t)) != summary(await rasas.parse_message(t))]
+    assert differ == []
+
+
+async def test_a_button_payload_still_gets_its_intent_and_entities(agent):
+    parsed = await agent.parse_message('/inform{"role":"affected"}')
+    assert parsed["intent"]["name"] == "inform" and parsed["intent"]["confidence"] == 1.0
+    assert [(e["entity"], e["value"]) for e in parsed["entities"]] == [("role", "affected")]
