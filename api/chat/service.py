@@ -41,12 +41,11 @@ class RasaGateway:
         """Rasa's answer to `message` from `sender`, unchanged."""
         first = next(self._turn)
         for i in range(len(self.clients)):
-            client = self.clients[(first + i) % len(self.clients)]
+            index = (first + i) % len(self.clients)
             try:
-                response = await client.post(REST_WEBHOOK, json={"sender": sender, "message": message})
+                response = await self.clients[index].post(REST_WEBHOOK, json={"sender": sender, "message": message})
             except httpx.ConnectError:
-                log.warning("chat relay: rasa %d of %d refused the connection", (first + i) % len(self.clients) + 1,
-                            len(self.clients))
+                log.warning("chat relay: rasa %d of %d refused the connection", index + 1, len(self.clients))
                 continue
             except httpx.HTTPError as exc:
                 log.warning("chat relay failed: %s", type(exc).__name__)

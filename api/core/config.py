@@ -93,9 +93,14 @@ class Settings(BaseSettings):
             raise ValueError("INTAKE_LIMITS_REDIS_URL must start with redis://, rediss:// or unix://")
         return SecretStr(value.get_secret_value().strip())
 
-    @field_validator("rasa_url", "public_url")
+    @field_validator("public_url")
     @classmethod
     def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @field_validator("rasa_url")
+    @classmethod
+    def _strip_slashes(cls, value: str) -> str:
         return ",".join(url.strip().rstrip("/") for url in value.split(",") if url.strip())
 
     @model_validator(mode="after")

@@ -29,8 +29,12 @@ from rasa.utils.tensorflow.models import RasaModel
 NOT_UNDERSTOOD = {INTENT_NAME_KEY: "nlu_fallback", "confidence": 0.0}
 
 
+def is_payload(message: Message) -> bool:
+    return (message.get(TEXT) or "").strip().startswith(INTENT_MESSAGE_PREFIX)
+
+
 def typed(messages: List[Message]) -> List[Message]:
-    return [m for m in messages if not (m.get(TEXT) or "").strip().startswith(INTENT_MESSAGE_PREFIX)]
+    return [m for m in messages if not is_payload(m)]
 
 
 def restore(model_class: Type[RasaModel], tf_model_file: str, model_data_example: RasaModelData,
@@ -64,12 +68,10 @@ class LeanDIETClassifier(DIETClassifier):
                        finetune_mode)
 
     def process(self, messages: List[Message]) -> List[Message]:
-        chosen = typed(messages)
-        super().process(chosen)
-        for message in messages:
-            if not any(message is m for m in chosen):
-                message.set(INTENT, dict(NOT_UNDERSTOOD), add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
+        super().process(typed(messages))
+        for message in filter(is_payload, messages):
+            message.set(INTENT, dict(NOT_UNDERSTOOD), add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [], add_to_output=True)
         return messages
 
 
