@@ -71,3 +71,28 @@ def test_chat_refuses_bad_input_without_reaching_rasa(full_stack):
     r = httpx.post(f"{full_stack.backend_url}/api/chat",
                    json={"sender": "9b2f7a64-3c6e-4d8e-9f3a-2b1c0d4e5f60", "message": "x" * 2001}, timeout=10)
     assert r.status_code == 422
+
+
+def test_typed_text_with_a_leading_slash_is_text_and_never_logged(full_stack, sender):
+    """A message starting with "/" that is not one of the buttons' payloads is what the visitor typed: Rasa takes it
+    as text (the slash dropped) and no log quotes it, as Rasa's own channel would."""
+    typed = {"description": "/Op het feest drong Kees-Schuinstreep aan.", "name": "/Noor-Schuinstreep",
+             "phone": "//06 47654321", "email": "/noor.schuin@voorbeeld-e2e.nl"}
+    answers = BUTTONS | typed
+    text = "\n".join(r.get("text", "") for r in full_stack.chat(sender, "/start_registration"))
+    for _ in range(25):
+        question = asked(text)
+        assert question, f"unexpected reply: {text!r}"
+        if question == "summary":
+            break
+        text = "\n".join(r.get("text", "") for r in full_stack.chat(sender, answers[question]))
+    assert "Noor-Schuinstreep" in text and "/Noor" not in text and "+31647654321" in text
+    assert "noor.schuin@voorbeeld-e2e.nl" in text
+
+    # Payload look-alikes that are not ours: typed text too, never an error.
+    for message in ('/change_answer{"field":"Noor-Schuinstreep"}', "/stop@0.1 Noor-Schuinstreep", "/noor", "/"):
+        assert isinstance(full_stack.chat(sender, message), list)
+
+    logs = full_stack.logs()
+    for value in ("Schuinstreep", "47654321", "noor.schuin", "/noor"):
+        assert value not in logs, f"{value!r} in a log"

@@ -105,3 +105,27 @@ def test_gateway_spreads_turns_and_survives_a_process_going_away(two_rasa):
         text = say(chat, sender, answer(text))  # every other turn first meets the stopped process
         assert asked(text) == expected
     assert "refused the connection" in two_rasa.processes["backend"].log_text()
+
+
+def test_a_turn_without_redis_is_a_clear_error_and_no_log_quotes_it(tmp_path):
+    """Rasa cannot lock the conversation (its Redis is unreachable): the visitor is told to call us, and Rasa's log
+    names the failure without what was typed (Rasa's own REST channel logs the text of a failed turn)."""
+    rasa_port, closed_port = stack.free_port(), stack.free_port()
+    processes: list[stack.Process] = []
+    try:
+        backend, backend_url = stack.start_backend(tmp_path, f"sqlite:///{tmp_path / 'intake.sqlite3'}",
+                                                   rasa_url=f"http://127.0.0.1:{rasa_port}")
+        processes.append(backend)
+        env = {"INTAKE_REDIS_HOST": "127.0.0.1", "INTAKE_REDIS_PORT": str(closed_port), "INTAKE_REDIS_DB": "0"}
+        rasa, _url = stack.start_rasa(tmp_path, "http://127.0.0.1:9/webhook", env=env, port=rasa_port,
+                                      endpoints=stack.REDIS_ENDPOINTS)
+        processes.append(rasa)
+        r = httpx.post(backend_url + "/api/chat", timeout=30,
+                       json={"sender": str(uuid.uuid4()), "message": "ik ben Noor-Zonderredis, 06 11122233"})
+        assert r.status_code == 503 and "030 234 00 45" in r.json()["detail"]
+        assert "the turn failed (LockError)" in rasa.log_text()
+        logs = rasa.log_text() + backend.log_text()
+        assert "Zonderredis" not in logs and "11122233" not in logs
+    finally:
+        for p in reversed(processes):
+            p.stop()

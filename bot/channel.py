@@ -1,0 +1,72 @@
+"""The REST channel the backend relays to: Rasa's own, minus what a visitor typed in Rasa's log.
+
+Rasa's `RestInput` logs the message text when a turn fails or times out, and Rasa warns with the whole line when a
+message starts with "/" without being a payload of the domain ("/ik ben Noor 06…"). This channel keeps Rasa's URL
+(/webhooks/rest/webhook) and answers, with two differences:
+- a message starting with "/" reaches Rasa as a payload only in the shape our buttons send (`/intent` or
+  `/intent{"entity":"value"}`, intent and entity of the domain); any other is typed text without its leading slashes;
+- a failed turn is logged with its error class only, and answered 500 so that the backend tells the visitor the chat
+  is unavailable (Rasa answers 200 with whatever was said before the failure).
+"""
+from __future__ import annotations
+
+import logging
+import re
+from asyncio import CancelledError
+from typing import Awaitable, Callable
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from rasa.shared.core.domain import Domain
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+log = logging.getLogger(__name__)
+
+# Intent, entity and value names in the domain are lower-case words (with digits, "_" and "-"); buttons send no other.
+PAYLOAD = re.compile(r'/(?P<intent>[a-z0-9_]+)(?:\{"(?P<entity>[a-z0-9_]+)":"[a-z0-9_-]+"\})?')
+
+
+def as_rasa_input(text: str, domain: Domain | None) -> str:
+    """`text` unchanged if it is plain text or a payload of `domain`; else typed text, without leading slashes."""
+    if not text.startswith("/"):
+        return text
+    match = PAYLOAD.fullmatch(text)
+    if (domain is not None and match and match["intent"] in domain.intents
+            and (match["entity"] is None or match["entity"] in domain.entities)):
+        return text
+    return text.lstrip("/").strip()
+
+
+class IntakeRestInput(RestInput):
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
+        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            text = self._extract_message(request)
+            if isinstance(text, str):
+                text = as_rasa_input(text.strip(), getattr(request.app.ctx.agent, "domain", None))
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(UserMessage(
+                    text, collector, await self._extract_sender(request),
+                    input_channel=self._extract_input_channel(request), metadata=self.get_metadata(request)))
+            except CancelledError:
+                log.error("rest channel: the turn timed out")
+                return response.json({"error": "timeout"}, status=500)
+            except Exception as exc:  # noqa: BLE001 - any failure: its class, never the text
+                log.error("rest channel: the turn failed (%s)", type(exc).__name__)
+                return response.json({"error": "failed"}, status=500)
+            return response.json(collector.messages)
+
+        return webhook
