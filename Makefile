@@ -43,7 +43,7 @@ envs: .venv/bot/.installed .venv/api/.installed
 # --- model: retrain only when what goes into it changed (content hash, not timestamps) -----------
 models/.fingerprint: FORCE
 	@mkdir -p models
-	@find config.yml bot data -type f -not -path '*/__pycache__/*' -not -name endpoints.yml -not -name credentials.yml | LC_ALL=C sort | xargs sha256sum | sha256sum > $@.new
+	@find config.yml bot/domain bot/nlu data -type f -not -path '*/__pycache__/*' | LC_ALL=C sort | xargs sha256sum | sha256sum > $@.new
 	@if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
 
 $(MODEL): models/.fingerprint | .venv/bot/.installed

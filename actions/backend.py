@@ -14,6 +14,10 @@ log = logging.getLogger(__name__)
 REGISTRATIONS_PATH = "/api/internal/registrations"
 DEAD_LETTERS_PATH = "/api/internal/dead-letters"
 
+# One client for the process (thread-safe): `httpx.post` builds a client, and its TLS context, per call, which was
+# a sixth of the action server's CPU time under load; this one keeps connections to the backend open too.
+CLIENT = httpx.Client()
+
 
 class Delivery(enum.Enum):
     DELIVERED = "delivered"
@@ -24,7 +28,7 @@ class Delivery(enum.Enum):
 def deliver(settings: Settings, key: str, record: dict) -> tuple[Delivery, int | None]:
     """POST one record with its Idempotency-Key; returns the outcome and the HTTP status (None if no answer)."""
     try:
-        response = httpx.post(
+        response = CLIENT.post(
             settings.backend_url + REGISTRATIONS_PATH,
             json=record,
             headers={"Authorization": f"Bearer {settings.service_token}", "Idempotency-Key": key},
@@ -51,7 +55,7 @@ def report_dead_letter(settings: Settings, key: str, reference: str, reason: str
     body = {"reference": reference, "idempotency_key": key, "reason": reason, "last_status": last_status,
             "attempts": attempts}
     try:
-        response = httpx.post(settings.backend_url + DEAD_LETTERS_PATH, json=body,
+        response = CLIENT.post(settings.backend_url + DEAD_LETTERS_PATH, json=body,
                               headers={"Authorization": f"Bearer {settings.service_token}"},
                               timeout=settings.delivery_timeout)
     except httpx.HTTPError as exc:

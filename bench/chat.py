@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
+import os
 import random
 import tempfile
 import time
@@ -214,6 +215,22 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
+def cpu_seconds(processes: dict[str, stack.Process]) -> dict[str, float]:
+    """User + system CPU time of each process and its children so far (/proc/<pid>/stat, fields 14 and 15)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for name, proc in processes.items():
+        total = 0
+        for pid in [proc.proc.pid, *_descendants(proc.proc.pid)]:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime (the fields after "pid (comm)" start at 3)
+        out[name] = total / tick
+    return out
+
+
 def peak_memory(processes: dict[str, stack.Process]) -> dict[str, tuple[int, int]]:
     out = {}
     for name, proc in processes.items():
@@ -244,17 +261,26 @@ def stop_stack(processes: dict[str, stack.Process]) -> None:
         p.stop()
 
 
-def phases(url: str, args) -> tuple[Result, Result | None]:
+def phases(url: str, args, processes: dict[str, stack.Process] | None = None) -> tuple[Result, Result | None]:
     """The saturation phase, then (with --think) the paced phase, on one running stack."""
     print("-- saturation: the next message as soon as the answer is in --", flush=True)
-    saturated = asyncio.run(drive(url, args.visitors, args.duration, args.conversations, args.seed))
-    report(saturated, args)
+    saturated = phase(url, args, processes, args.seed, 0.0)
     if not args.think:
         return saturated, None
     print(f"-- paced: {0.5 * args.think:g}..{1.5 * args.think:g} s to read and type before each message --", flush=True)
-    paced = asyncio.run(drive(url, args.visitors, args.duration, args.conversations, args.seed + 1, args.think))
-    report(paced, args)
-    return saturated, paced
+    return saturated, phase(url, args, processes, args.seed + 1, args.think)
+
+
+def phase(url: str, args, processes: dict[str, stack.Process] | None, seed: int, think: float) -> Result:
+    """One phase, reported; with the processes known, also the CPU time each spent per measured turn (the few
+    warm-up turns included): steadier than turns per second on a machine whose neighbours come and go."""
+    before = cpu_seconds(processes) if processes else {}
+    result = asyncio.run(drive(url, args.visitors, args.duration, args.conversations, seed, think))
+    report(result, args)
+    if processes and result.turns:
+        used = {n: (t - before[n]) * 1000 / result.turns for n, t in cpu_seconds(processes).items()}
+        print("CPU ms per turn: " + "  ".join(f"{n}={ms:.1f}" for n, ms in used.items()) + "\n", flush=True)
+    return result
 
 
 def measure(label: str, args, model: Path | None) -> tuple[Result, Result | None]:
@@ -266,7 +292,7 @@ def measure(label: str, args, model: Path | None) -> tuple[Result, Result | None
         processes, url = start_stack(Path(tmp), model, args.rasa)
         print(f"stack started in {time.monotonic() - t0:.0f}s", flush=True)
         try:
-            saturated, paced = phases(url, args)
+            saturated, paced = phases(url, args, processes)
             memory = peak_memory(processes)
         finally:
             stop_stack(processes)

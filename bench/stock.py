@@ -1,7 +1,7 @@
 """Train the stock-config model once: var/bench/stock.tar.gz, retrained only when its inputs changed.
 
 Same content-hash idea as the Makefile's models/.fingerprint: sha256 over bench/stock-config.yml and every file
-of bot/ and data/ (not __pycache__, endpoints.yml, credentials.yml). Standard library only.
+of bot/domain, bot/nlu and data/ (not __pycache__). Standard library only.
 
     .venv/api/bin/python -m bench.stock      # train if needed, print the model path
 """
@@ -23,9 +23,9 @@ RASA = ROOT / ".venv" / "bot" / "bin" / "rasa"
 
 def fingerprint() -> str:
     files = [CONFIG]
-    for top in ("bot", "data"):
+    for top in ("bot/domain", "bot/nlu", "data"):
         for p in (ROOT / top).rglob("*"):
-            if p.is_file() and "__pycache__" not in p.parts and p.name not in ("endpoints.yml", "credentials.yml"):
+            if p.is_file() and "__pycache__" not in p.parts:
                 files.append(p)
     outer = hashlib.sha256()
     for p in sorted(files, key=lambda f: str(f.relative_to(ROOT))):

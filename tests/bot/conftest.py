@@ -20,6 +20,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+# Importing Rasa's agent installs uvloop's event-loop policy. Done here, before pytest-asyncio makes the session
+# loop: a module whose first test does not load the agent would otherwise lose that loop when a later one does.
+import rasa.core.agent  # noqa: F401
 
 from tests import stack
 
@@ -104,7 +107,21 @@ def agent(action_server):
     rasa.utils.log_utils.configure_structlog(logging.WARNING)
     if not stack.MODEL.exists():
         pytest.fail("no trained model: run `flock /tmp/intake-train.lock make train` first")
-    return Agent.load(str(stack.MODEL), action_endpoint=EndpointConfig(action_server[1]))
+    # The tracker store of bot/endpoints.yml, as `make run` has it.
+    return Agent.load(str(stack.MODEL), action_endpoint=EndpointConfig(action_server[1]),
+                      tracker_store=endpoints_tracker_store())
+
+
+def endpoints_tracker_store():
+    """The tracker store bot/endpoints.yml configures, made by Rasa's own factory (which would fall back to its
+    in-memory store, with a warning, if the class could not be imported)."""
+    import yaml
+    from rasa.core.tracker_store import TrackerStore
+    from rasa.utils.endpoints import EndpointConfig
+
+    # As rasa.utils.endpoints.read_endpoint_config reads it, without expanding the action server's ${...} URL.
+    endpoints = yaml.safe_load((stack.ROOT / "bot" / "endpoints.yml").read_text())
+    return TrackerStore.create(EndpointConfig.from_dict(endpoints["tracker_store"]))
 
 
 async def say(agent, sender: str, text: str) -> list[dict]:
