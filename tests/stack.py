@@ -129,7 +129,7 @@ def start_rasa(log_dir: Path, actions_url: str, env: dict | None = None, port: i
                endpoints: str = "bot/endpoints.yml") -> tuple[Process, str]:
     """Start Rasa with the REST channel on the trained model (or `model`); returns the process and its base URL."""
     port = port or free_port()
-    cmd = [str(BOT_BIN / "rasa"), "run", "--model", str(model or MODEL), "--endpoints", endpoints,
+    cmd = [str(BOT_BIN / "python"), "-m", "bot.serve", "run", "--model", str(model or MODEL), "--endpoints", endpoints,
            "--credentials", "bot/credentials.yml", "--interface", "127.0.0.1", "--port", str(port)]
     proc = Process(name, cmd, {"INTAKE_ACTIONS_URL": actions_url, **(env or {})}, log_dir)
     url = f"http://127.0.0.1:{port}"

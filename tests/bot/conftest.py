@@ -104,7 +104,10 @@ def agent(action_server):
     from rasa.core.agent import Agent
     from rasa.utils.endpoints import EndpointConfig
 
+    from bot.serve import check_answers_with_compiled_schema
+
     rasa.utils.log_utils.configure_structlog(logging.WARNING)
+    check_answers_with_compiled_schema()  # as the Rasa process of `make run` checks the action server's answers
     if not stack.MODEL.exists():
         pytest.fail("no trained model: run `flock /tmp/intake-train.lock make train` first")
     # The tracker store of bot/endpoints.yml, as `make run` has it.
