@@ -1,9 +1,10 @@
-"""Rasa's DIETClassifier and ResponseSelector, minus work whose result nobody uses.
+"""Rasa's DIETClassifier, ResponseSelector and sparse featurizers, minus work whose result nobody uses.
 
 Classifying button payloads: Rasa's RegexMessageHandler unpacks a payload ("/inform{...}") at the end of the
 pipeline and replaces whatever a classifier said about it; each of the two models costs about a tenth of Rasa's
 CPU per message (docs/PERFORMANCE.md). The lean classes skip such messages: DIET leaves "not understood" (confidence 0),
-which is also the outcome when a payload names no known intent. Typed messages and training are unchanged.
+which is also the outcome when a payload names no known intent. The lean featurizers skip them too: only the two
+classifiers read the features. Typed messages and training are unchanged.
 
 A training step on load: Rasa builds each model's variables by running one training step (tracing the whole
 training graph: most of Rasa's start) and then overwrites them with the saved weights. `restore` reads the saved
@@ -18,6 +19,8 @@ from typing import Any, Dict, List, Type
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.diet_classifier import DIETClassifier
 from rasa.nlu.extractors.extractor import EntityTagSpec
+from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
+from rasa.nlu.featurizers.sparse_featurizer.lexical_syntactic_featurizer import LexicalSyntacticFeaturizer
 from rasa.nlu.selectors.response_selector import ResponseSelector
 from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
@@ -83,6 +86,21 @@ class LeanResponseSelector(ResponseSelector):
         return restore(cls.model_class(config[USE_TEXT_AS_LABEL]), tf_model_file, model_data_example, label_data,
                        entity_tag_specs, config, finetune_mode)
 
+    def process(self, messages: List[Message]) -> List[Message]:
+        super().process(typed(messages))
+        return messages
+
+
+# The featurizers: the same features for typed messages, none for payloads (no classifier looks at those).
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
+class LeanLexicalSyntacticFeaturizer(LexicalSyntacticFeaturizer):
+    def process(self, messages: List[Message]) -> List[Message]:
+        super().process(typed(messages))
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
+class LeanCountVectorsFeaturizer(CountVectorsFeaturizer):
     def process(self, messages: List[Message]) -> List[Message]:
         super().process(typed(messages))
         return messages

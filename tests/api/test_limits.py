@@ -18,6 +18,7 @@ from api.core.limits import DistinctKeys, Limits, SlidingWindow
 from api.main import create_app
 from tests import stack
 from tests.api.helpers import SERVICE_TOKEN, record
+from tests.clock import Clock
 
 REDIS_URL = "redis://127.0.0.1:6379/11"  # the machine's Redis; database 11 is this module's
 
@@ -131,14 +132,6 @@ def test_bodies_under_the_limit_pass(limited):
                         headers={"Authorization": f"Bearer {SERVICE_TOKEN}", "Idempotency-Key": str(uuid.uuid4()),
                                  "Content-Type": "application/json"})
         assert r.status_code == 413
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def test_sliding_window_counts_per_key_and_forgets_old_hits():

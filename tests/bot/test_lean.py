@@ -1,4 +1,5 @@
-"""bot/nlu/lean.py: the lean classifiers load without Rasa's training step and predict exactly as Rasa's own."""
+"""bot/nlu/lean.py: the lean classifiers load without Rasa's training step and predict exactly as Rasa's own; the lean
+featurizers give typed text Rasa's features and payloads none."""
 from __future__ import annotations
 
 import time
@@ -7,12 +8,17 @@ import pytest
 from rasa.core.agent import Agent
 from rasa.nlu.classifiers.diet_classifier import DIETClassifier
 from rasa.nlu.selectors.response_selector import ResponseSelector
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.lean import LeanDIETClassifier, LeanResponseSelector
+from bot.nlu.lean import (LeanCountVectorsFeaturizer, LeanDIETClassifier, LeanLexicalSyntacticFeaturizer,
+                          LeanResponseSelector)
 from tests import stack
 from tests.bot.evaluate import holdout
 
 pytestmark = pytest.mark.asyncio(scope="session")
+LEAN_FEATURIZERS = (LeanLexicalSyntacticFeaturizer, LeanCountVectorsFeaturizer)
 
 
 def summary(parsed: dict) -> tuple:
@@ -36,3 +42,26 @@ async def test_a_button_payload_still_gets_its_intent_and_entities(agent):
     parsed = await agent.parse_message('/inform{"role":"affected"}')
     assert parsed["intent"]["name"] == "inform" and parsed["intent"]["confidence"] == 1.0
     assert [(e["entity"], e["value"]) for e in parsed["entities"]] == [("role", "affected")]
+
+
+def _features(message: Message) -> list:
+    return sorted((f.type, f.attribute, f.origin, f.features.toarray().tolist()) for f in message.features)
+
+
+async def test_featurizers_skip_payloads_and_give_typed_text_rasas_features(agent):
+    """The trained featurizers of the model: a payload gets no features (no classifier reads them), typed text the
+    features Rasa's own classes give it."""
+    components = [node._component for node in agent.processor.graph_runner._instantiated_nodes.values()]
+    tokenizer = next(c for c in components if isinstance(c, WhitespaceTokenizer))
+    featurizers = [c for c in components if type(c) in LEAN_FEATURIZERS]
+    assert sorted(type(c).__name__ for c in featurizers) == [  # config.yml: two count-vector featurizers
+        "LeanCountVectorsFeaturizer", "LeanCountVectorsFeaturizer", "LeanLexicalSyntacticFeaturizer"]
+    for featurizer in featurizers:
+        rasa_class = type(featurizer).__mro__[1]
+        typed, payload, theirs = (Message({TEXT: t}) for t in ("moet ik betalen?", '/inform{"role":"affected"}',
+                                                               "moet ik betalen?"))
+        tokenizer.process([typed, payload, theirs])
+        featurizer.process([typed, payload])
+        rasa_class.process(featurizer, [theirs])
+        assert payload.features == []
+        assert _features(typed) and _features(typed) == _features(theirs)

@@ -11,16 +11,9 @@ from rasa.shared.core.events import SlotSet
 
 from bot.tracker_store import ExpiringInMemoryTrackerStore
 from tests.bot.conftest import Chat, endpoints_tracker_store
+from tests.clock import Clock
 
 pytestmark = pytest.mark.asyncio(scope="session")
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def test_endpoints_configure_the_expiring_store():
