@@ -22,7 +22,7 @@ import httpx
 import pytest
 # Importing Rasa's agent installs uvloop's event-loop policy. Done here, before pytest-asyncio makes the session
 # loop: a module whose first test does not load the agent would otherwise lose that loop when a later one does.
-import rasa.core.agent  # noqa: F401
+from rasa.core.agent import Agent
 
 from tests import stack
 
@@ -101,7 +101,6 @@ def action_server(stack_dir, backend):
 @pytest.fixture(scope="session")
 def agent(action_server):
     import rasa.utils.log_utils
-    from rasa.core.agent import Agent
     from rasa.utils.endpoints import EndpointConfig
 
     from bot.serve import check_answers_with_compiled_schema
