@@ -12,9 +12,9 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.crisis_lexicon import detect
+from bot.nlu.doubt import not_understood
 
 CRISIS_INTENT = "crisis"
-FALLBACK_INTENT = "nlu_fallback"
 # DIET is confidently wrong on short messages unlike its training data ("dankje" came out crisis 0.99, a typed
 # name 0.44). Every held-out crisis is caught by the lexicon; the model's own `crisis` stands only when it is
 # this sure, else the message counts as not understood (inside a form: the answer to the open question).
@@ -65,7 +65,4 @@ class CrisisDetector(GraphComponent):
         intent = message.get(INTENT) or {}
         if intent.get("name") != CRISIS_INTENT or intent.get("confidence", 0.0) >= MODEL_CRISIS_MIN:
             return
-        fallback = {"name": FALLBACK_INTENT, "confidence": intent.get("confidence", 0.0)}
-        ranking = [fallback] + [r for r in message.get(INTENT_RANKING_KEY, []) or [] if r.get("name") != FALLBACK_INTENT]
-        message.set(INTENT, fallback, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        not_understood(message, intent.get("confidence", 0.0))

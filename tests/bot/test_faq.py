@@ -15,6 +15,7 @@ pytestmark = pytest.mark.asyncio(scope="session")
     ("moet ik hem echt zien", "Jij kiest wat goed voelt"),
     ("wat als de ander geen contact wil", "een nee later toch een ja"),
     ("wat is jullie nummer", "030 234 00 45"),
+    ("wie krijgt mijn telefoonnummer eigenlijk te zien?", "Alleen de stichting en je bemiddelaar"),
     ("mag ik als hulpverlener een cliënt aanmelden?", "toestemming"),
     ("is dit niet gewoon therapie?", "geen behandeling"),
     ("wat is herstelbemiddeling eigenlijk", "herstel"),

@@ -127,6 +127,17 @@ async def test_invalid_phone_is_asked_again_then_skip_is_offered(chat):
     assert "telefoonnummer of e-mailadres nodig" in chat.text and asks(chat.text, "phone")
 
 
+async def test_a_worry_about_the_number_at_the_phone_question_gets_the_answer_about_contact_details(chat):
+    await chat("/start_registration")
+    await answer_until_summary_or(chat, {q: "/skip" for q in QUESTION}, stop_at="phone")
+    await chat("blijft mijn nummer wel geheim?")  # not a number, and not about what the mediation keeps secret
+    assert "De ander krijgt het niet van ons" in chat.text and asks(chat.text, "phone")
+    assert "Dat nummer herken ik niet" not in chat.text and "blijft tussen jou, de ander" not in chat.text
+    assert (await chat.slots())["phone"] is None
+    await chat("06 12345678")
+    assert asks(chat.text, "email") and (await chat.slots())["phone"] == "+31612345678"
+
+
 async def answer_until_summary_or(chat, answers, stop_at):
     for _ in range(20):
         if asks(chat.text, stop_at):
