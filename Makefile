@@ -85,7 +85,7 @@ chromium:
 test: envs $(MODEL) chromium
 	$(BOT)/rasa data validate --config config.yml --domain bot/domain --data data
 	$(BOT)/python -m pytest -q tests/actions tests/bot
-	$(BOT)/rasa test core --model $(MODEL) --stories tests/stories --endpoints bot/endpoints.yml --fail-on-prediction-errors --out var/test-results/core
+	$(BOT)/python -m bot.serve test core --model $(MODEL) --stories tests/stories --endpoints bot/endpoints.yml --fail-on-prediction-errors --out var/test-results/core
 	$(BOT)/python -m tests.bot.evaluate
 	$(API)/python -m pytest -q tests/api tests/e2e
 

@@ -1,11 +1,12 @@
-"""The Rasa process: `python -m bot.serve run ...` is `rasa run ...`, with the action server's answers checked
-against Rasa's answer schema compiled once.
+"""The Rasa process: `python -m bot.serve run ...` is `rasa run ...` (and `... test core ...` is `rasa test core`),
+with two changes to how Rasa computes, not to what it computes:
 
-Rasa 3.6 checks every answer of the action server with `jsonschema.validate(answer, schema)`, and that function
-first checks the schema itself against JSON Schema's meta-schema, on every call: 1.7 of the 2.3 ms a check takes,
-for a schema that is a constant of Rasa's code, once or twice a turn (docs/PERFORMANCE.md). Here the schema is
-checked once; an answer that passes is taken as Rasa would take it, and one that fails goes through Rasa's own
-check, so it is refused with Rasa's own error.
+- the action server's answers are checked against Rasa's answer schema compiled once. Rasa 3.6 checks every answer
+  with `jsonschema.validate(answer, schema)`, and that function first checks the schema itself against JSON
+  Schema's meta-schema, on every call: 1.7 of the 2.3 ms a check takes, for a schema that is a constant of Rasa's
+  code, once or twice a turn (docs/PERFORMANCE.md). Here the schema is checked once; an answer that passes is taken
+  as Rasa would take it, and one that fails goes through Rasa's own check, so it is refused with Rasa's own error;
+- each tracker carries its applied events forward instead of recomputing them (bot/applied_events.py).
 """
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from typing import Any
 
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
+
+from bot.applied_events import carry_applied_events_forward
 
 _rasa_check = RemoteAction._validate_action_result
 
@@ -34,10 +37,16 @@ def check_answers_with_compiled_schema() -> None:
     RemoteAction._validate_action_result = _validate_action_result
 
 
+def change_rasa() -> None:
+    """Both changes, for this process (the conversation tests' agent makes them too)."""
+    check_answers_with_compiled_schema()
+    carry_applied_events_forward()
+
+
 def main() -> None:
     from rasa.__main__ import main as rasa_main
 
-    check_answers_with_compiled_schema()
+    change_rasa()
     rasa_main()  # reads the command line as `rasa` does
 
 
