@@ -8,9 +8,11 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import RESPONSE_SELECTOR_PREDICTION_KEY, RESPONSE_SELECTOR_PROPERTY_NAME
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.lean import typed
 
 FALLBACK_INTENT = "nlu_fallback"
 FAQ_INTENT = "faq"
@@ -44,8 +46,8 @@ class UnsureFaqFallback(GraphComponent):
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            if (message.get(TEXT) or "").startswith("/") or (message.get(INTENT) or {}).get("name") != FAQ_INTENT:
+        for message in typed(messages):  # a payload's intent is Rasa's RegexMessageHandler's to set
+            if (message.get(INTENT) or {}).get("name") != FAQ_INTENT:
                 continue
             answer = (message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}).get(FAQ_INTENT, {})
             confidence = answer.get(RESPONSE_SELECTOR_PREDICTION_KEY, {}).get("confidence", 0.0)
