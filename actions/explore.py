@@ -49,6 +49,13 @@ def hints_from_text(text: str) -> dict[str, str]:
     return found
 
 
+def open_question(tracker: Tracker) -> str | None:
+    """The response that asks the exploration's open question, when one waits for its answer outside a form."""
+    if not tracker.get_slot("explore_open") or (tracker.active_loop or {}).get("name"):
+        return None
+    return next((question for slot, question in STEPS if not tracker.get_slot(slot)), None)
+
+
 class ActionExplore(Action):
     def name(self) -> str:
         return "action_explore"

@@ -1,12 +1,15 @@
 """Not understood: first say what the bot can do, and when the next message is not understood either, a person.
 
 A custom action instead of two rules: the second stage depends on what the bot did just before, which a
-rule pair expressed only loosely (RulePolicy then fell through to the core fallback)."""
+rule pair expressed only loosely (RulePolicy then fell through to the core fallback). In the middle of
+"is this for me" the open question is asked again, as after a question in between."""
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+
+from actions.explore import open_question
 
 
 def previous_bot_action(tracker: Tracker) -> str | None:
@@ -26,5 +29,13 @@ class ActionFallback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list:
         second_time = previous_bot_action(tracker) == self.name()
-        dispatcher.utter_message(response="utter_fallback_phone" if second_time else "utter_fallback_suggest")
+        question = open_question(tracker)
+        if second_time:
+            dispatcher.utter_message(response="utter_fallback_phone")
+        elif question:  # in "is this for me": no menu of other topics, the open question's buttons instead
+            dispatcher.utter_message(response="utter_fallback_explore")
+        else:
+            dispatcher.utter_message(response="utter_fallback_suggest")
+        if question:
+            dispatcher.utter_message(response=question)
         return []

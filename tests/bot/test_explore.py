@@ -71,3 +71,18 @@ async def test_a_question_in_between_is_answered_and_the_open_question_comes_bac
     assert "verkeersongeluk" in chat.text
     await chat("is het vertrouwelijk?")
     assert "Wie was jij" not in chat.text and "Hoe lang geleden" not in chat.text
+
+
+async def test_something_not_understood_in_between_asks_the_open_question_again(chat):
+    await chat("ik weet niet of dit iets voor mij is")
+    await chat(chat.payload("Het overkwam mij"))
+    await chat("qwrtzp vlkmn xxj")
+    assert "begreep ik niet" in chat.text and "Wat voor gebeurtenis was het?" in chat.text
+    payloads = [b["payload"] for b in chat.buttons]
+    assert '/explore{"explore_event":"traffic"}' in payloads and "/ask_human" not in payloads
+    await chat("zzkrv plomp qqq")  # the second time: a person to call, and still the open question
+    assert "030 234 00 45" in chat.text and "Wat voor gebeurtenis was het?" in chat.text
+    await chat(chat.payload("Een verkeersongeluk"))
+    assert "Hoe lang geleden" in chat.text
+    await chat(chat.payload("Jaren geleden"))
+    assert "verkeersongeluk" in chat.text and "Wie was jij" not in chat.text
