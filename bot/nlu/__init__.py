@@ -1,1 +1,1 @@
-"""Custom Rasa NLU components: the crisis safety net and language detection."""
+"""Custom Rasa NLU components: the crisis safety net, language detection, doubt, and classifiers that skip payloads."""

@@ -1,18 +1,15 @@
 """The safety net: a crisis lexicon that overrides the classifiers (see crisis_lexicon.py)."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.crisis_lexicon import detect
 from bot.nlu.doubt import not_understood
+from bot.nlu.untrained import Untrained
 
 CRISIS_INTENT = "crisis"
 # DIET is confidently wrong on short messages unlike its training data ("dankje" came out crisis 0.99, a typed
@@ -25,21 +22,13 @@ MODEL_CRISIS_MIN = 0.9
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR],
     is_trainable=False,
 )
-class CrisisDetector(GraphComponent):
+class CrisisDetector(Untrained):
     """Sets intent `crisis` (confidence 1.0) and entities `crisis_type` when the lexicon matches.
 
     Placed after DIET, ResponseSelector and FallbackClassifier so that it has the last word: a classifier
     may miss an indirect phrasing, the lexicon may not. Without a lexicon match, the classifiers' `crisis`
     below MODEL_CRISIS_MIN becomes `nlu_fallback`.
     """
-
-    @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "CrisisDetector":
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

@@ -1,18 +1,15 @@
 """Classifier answers too unsure to act on become "not understood" (intent `nlu_fallback`)."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import RESPONSE_SELECTOR_PREDICTION_KEY, RESPONSE_SELECTOR_PROPERTY_NAME
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.lean import typed
+from bot.nlu.untrained import Untrained
 
 FALLBACK_INTENT = "nlu_fallback"
 FAQ_INTENT = "faq"
@@ -31,19 +28,11 @@ def not_understood(message: Message, confidence: float) -> None:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class UnsureFaqFallback(GraphComponent):
+class UnsureFaqFallback(Untrained):
     """A typed `faq` message whose best answer is below FAQ_ANSWER_MIN is not understood.
 
     Placed after the ResponseSelector and the FallbackClassifier, before the CrisisDetector (which has the last word).
     """
-
-    @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "UnsureFaqFallback":
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in typed(messages):  # a payload's intent is Rasa's RegexMessageHandler's to set
