@@ -1,12 +1,14 @@
 """The Rasa process: `python -m bot.serve run ...` is `rasa run ...` (and `... test core ...` is `rasa test core`),
-with two changes to how Rasa computes, not to what it computes:
+with changes to how Rasa computes, not to what it computes:
 
 - the action server's answers are checked against Rasa's answer schema compiled once. Rasa 3.6 checks every answer
   with `jsonschema.validate(answer, schema)`, and that function first checks the schema itself against JSON
   Schema's meta-schema, on every call: 1.7 of the 2.3 ms a check takes, for a schema that is a constant of Rasa's
   code, once or twice a turn (docs/PERFORMANCE.md). Here the schema is checked once; an answer that passes is taken
   as Rasa would take it, and one that fails goes through Rasa's own check, so it is refused with Rasa's own error;
-- each tracker carries its applied events forward instead of recomputing them (bot/applied_events.py).
+- each tracker carries its applied events forward instead of recomputing them (bot/applied_events.py);
+- graphs run node after node, without Dask's scheduler (bot/graph_runner.py);
+- the requests to the action server are written by orjson (bot/action_calls.py).
 """
 from __future__ import annotations
 
@@ -15,7 +17,9 @@ from typing import Any
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 
+from bot.action_calls import write_bodies_with_orjson
 from bot.applied_events import carry_applied_events_forward
+from bot.graph_runner import run_graphs_in_order
 
 _rasa_check = RemoteAction._validate_action_result
 
@@ -38,9 +42,11 @@ def check_answers_with_compiled_schema() -> None:
 
 
 def change_rasa() -> None:
-    """Both changes, for this process (the conversation tests' agent makes them too)."""
+    """All four changes, for this process (the conversation tests' agent makes them too)."""
     check_answers_with_compiled_schema()
     carry_applied_events_forward()
+    run_graphs_in_order()
+    write_bodies_with_orjson()
 
 
 def main() -> None:
