@@ -16,6 +16,10 @@ TAKEN = [
                 {"event": "active_loop", "name": None}, {"event": "followup", "name": "action_listen"}],
      "responses": [{"response": "utter_ask_role", "buttons": []}]},
     {"events": [{"event": "reset_slots"}, {"event": "restart", "timestamp": 1.5}]},
+    {"events": [{"event": "user", "text": "hoi", "parse_data": {"intent": {"name": "greet", "confidence": 1.0},
+                                                                "entities": []}},
+                {"event": "bot", "text": "Hallo", "data": {}}, {"event": "action", "name": "action_listen"},
+                {"event": "followup", "name": "utter_welcome"}, {"event": "session_started", "metadata": None}]},
 ]
 REFUSED = [
     [],
@@ -26,6 +30,13 @@ REFUSED = [
     {"events": [{"event": "slot", "name": "role", "value": 1, "timestamp": "now"}]},
     {"events": {"event": "slot"}},
     {"responses": [{"text": "hi"}, "hi"]},
+    # each event against its own kind only (bot/serve.py): what that kind refuses, and what names no kind
+    {"events": [{"event": "user", "text": 5}]},
+    {"events": [{"event": "slot", "name": "role", "value": 1, "metadata": "x"}]},
+    {"events": [{"event": "user", "parse_data": {"entities": [{"start": "0"}]}}]},
+    {"events": [{"event": "action", "name": "action_listen"}, "slot"]},
+    {"events": [{"event": ["slot"], "name": "role", "value": 1}]},
+    {"events": [{"event": "Slot", "name": "role", "value": 1}]},
 ]
 
 
