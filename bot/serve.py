@@ -9,7 +9,8 @@ with changes to how Rasa computes, not to what it computes:
   through Rasa's own check, so it is refused with Rasa's own error;
 - each tracker carries its applied events forward instead of recomputing them (bot/applied_events.py);
 - graphs run node after node, without Dask's scheduler (bot/graph_runner.py);
-- the requests to the action server are written by orjson (bot/action_calls.py).
+- the requests to the action server are written by orjson (bot/action_calls.py);
+- events read back (from Redis, from the action server) find their class by name once (bot/event_types.py).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from rasa.core.actions.action import RemoteAction
 
 from bot.action_calls import write_bodies_with_orjson
 from bot.applied_events import carry_applied_events_forward
+from bot.event_types import find_event_classes_once
 from bot.graph_runner import run_graphs_in_order
 
 _rasa_check = RemoteAction._validate_action_result
@@ -59,11 +61,12 @@ def check_answers_with_compiled_schema() -> None:
 
 
 def change_rasa() -> None:
-    """All four changes, for this process (the conversation tests' agent makes them too)."""
+    """All five changes, for this process (the conversation tests' agent makes them too)."""
     check_answers_with_compiled_schema()
     carry_applied_events_forward()
     run_graphs_in_order()
     write_bodies_with_orjson()
+    find_event_classes_once()
 
 
 def main() -> None:
