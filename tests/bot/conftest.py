@@ -26,6 +26,9 @@ from rasa.core.agent import Agent
 
 from tests import stack
 
+# The mark for async tests: they share the session's event loop, and with it the loaded agent. Put on each async
+# test, not on a module, so that a module's plain tests are not marked too (pytest-asyncio warns about those).
+session_loop = pytest.mark.asyncio(scope="session")
 
 ADMIN = {"INTAKE_ADMIN_EMAIL": "bot-tests@example.org", "INTAKE_ADMIN_PASSWORD": "bot tests horse battery staple",
          "INTAKE_ADMIN_TOTP_SECRET": base64.b32encode(b"bot-tests-totp-secret").decode()}

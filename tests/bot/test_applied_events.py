@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from collections import deque
 
-import pytest
 from rasa.shared.core.events import (ActionExecuted, ActionReverted, ActiveLoop, Restarted,
                                      SessionStarted, SlotSet, UserUttered, UserUtteranceReverted)
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.applied_events import applied_events, rasa_applied_events
+from tests.bot.conftest import session_loop
 from tests.intake_script import BUTTONS, asked
-
-pytestmark = pytest.mark.asyncio(scope="session")
 
 
 def assert_same(tracker: DialogueStateTracker) -> None:
@@ -29,6 +27,7 @@ def replay(events, max_event_history=None) -> DialogueStateTracker:
     return tracker
 
 
+@session_loop
 async def test_real_conversations_match_rasa_after_every_event(chat):
     await chat("/greet")
     await chat("/start_registration")

@@ -10,10 +10,8 @@ import pytest
 from rasa.shared.core.events import SlotSet
 
 from bot.tracker_store import ExpiringInMemoryTrackerStore
-from tests.bot.conftest import Chat, endpoints_tracker_store
+from tests.bot.conftest import Chat, endpoints_tracker_store, session_loop
 from tests.clock import Clock
-
-pytestmark = pytest.mark.asyncio(scope="session")
 
 
 def test_endpoints_configure_the_expiring_store():
@@ -32,6 +30,7 @@ def clocked_chat(agent):
     fail_safe._tracker_store = shared
 
 
+@session_loop
 async def test_a_conversation_is_forgotten_an_hour_after_its_last_turn(clocked_chat):
     chat, clock, store = clocked_chat
     await chat("/start_registration")
@@ -50,6 +49,7 @@ async def test_a_conversation_is_forgotten_an_hour_after_its_last_turn(clocked_c
     assert slots["role"] is None and slots["event_kind"] is None and slots["requested_slot"] is None
 
 
+@session_loop
 async def test_idle_conversations_go_and_busy_ones_stay(clocked_chat):
     chat, clock, store = clocked_chat
     other = Chat(chat.agent)
@@ -60,6 +60,7 @@ async def test_idle_conversations_go_and_busy_ones_stay(clocked_chat):
     assert await store.keys() == [other.sender]
 
 
+@session_loop
 async def test_a_turn_that_is_not_saved_changes_nothing(clocked_chat):
     chat, _clock, store = clocked_chat
     await chat("/start_registration")
@@ -69,6 +70,7 @@ async def test_a_turn_that_is_not_saved_changes_nothing(clocked_chat):
     assert await store.retrieve(str(uuid.uuid4())) is None
 
 
+@session_loop
 async def test_a_quiet_store_forgets_on_its_own(agent):
     """No other turn comes: the timer alone forgets the conversation when it is due (real clock, short expiry)."""
     store = ExpiringInMemoryTrackerStore(agent.domain, record_exp=0.3)
