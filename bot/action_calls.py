@@ -15,8 +15,6 @@ import aiohttp
 import orjson
 from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
-rasa_session = EndpointConfig.session
-
 
 def encode(body: Any) -> str:
     try:
