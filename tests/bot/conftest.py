@@ -25,6 +25,7 @@ import pytest
 from rasa.core.agent import Agent
 
 from tests import stack
+from tests.intake_script import asked
 
 # The mark for async tests: they share the session's event loop, and with it the loaded agent. Put on each async
 # test, not on a module, so that a module's plain tests are not marked too (pytest-asyncio warns about those).
@@ -159,6 +160,21 @@ class Chat:
     async def slots(self) -> dict:
         tracker = await self.agent.processor.get_tracker(self.sender)
         return tracker.current_slot_values()
+
+
+async def answer_until_summary(chat: Chat, answers: dict[str, str],
+                               detours: dict[str, list[str]] | None = None) -> str:
+    """Answer each question the bot asks with answers[question], after sending detours[question] first where given
+    (a question in between, keyboard mash); returns the summary text."""
+    for _ in range(20):
+        question = asked(chat.text)
+        assert question, f"no known question in: {chat.text!r}"
+        if question == "summary":
+            return chat.text
+        for text in (detours or {}).get(question, []):
+            await chat(text)
+        await chat(answers[question])
+    raise AssertionError("the form did not reach the summary")
 
 
 @pytest.fixture

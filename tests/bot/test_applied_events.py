@@ -9,8 +9,8 @@ from rasa.shared.core.events import (ActionExecuted, ActionReverted, ActiveLoop,
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.applied_events import applied_events, rasa_applied_events
-from tests.bot.conftest import session_loop
-from tests.intake_script import BUTTONS, asked
+from tests.bot.conftest import answer_until_summary, session_loop
+from tests.intake_script import BUTTONS
 
 
 def assert_same(tracker: DialogueStateTracker) -> None:
@@ -31,14 +31,9 @@ def replay(events, max_event_history=None) -> DialogueStateTracker:
 async def test_real_conversations_match_rasa_after_every_event(chat):
     await chat("/greet")
     await chat("/start_registration")
-    for _ in range(20):  # the whole intake by buttons and typed answers, with detours on the way
-        question = asked(chat.text)
-        if question == "summary":
-            break
-        if question == "phone":
-            await chat("kost het geld?")  # a question inside the form: answered, then the form again
-            await chat("asdkjh qwe")  # not understood: a fallback, then the form again
-        await chat(BUTTONS[question])
+    # the whole intake by buttons, with detours at the phone question: a question inside the form (answered, then the
+    # form again) and something not understood (a fallback, then the form again)
+    await answer_until_summary(chat, BUTTONS, {"phone": ["kost het geld?", "asdkjh qwe"]})
     tracker = await chat.agent.tracker_store.retrieve_full_tracker(chat.sender)
     events = list(tracker.events)
     assert {ActiveLoop, SessionStarted} <= {type(e) for e in events}

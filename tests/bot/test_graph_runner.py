@@ -7,8 +7,8 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import graph_runner
-from tests.bot.conftest import session_loop
-from tests.intake_script import BUTTONS, asked
+from tests.bot.conftest import answer_until_summary, session_loop
+from tests.intake_script import BUTTONS
 
 MESSAGES = ["hoi", "kost het geld?", "ik wil me aanmelden", "qwrtzp vlkmn xxj", "ik wil niet meer leven",
             "is this something for me?", "06 12345678", "Sam", "/affirm", '/inform{"role":"affected"}', "/explore"]
@@ -31,14 +31,8 @@ async def test_messages_parse_as_with_dask(agent, monkeypatch):
 async def test_every_step_of_an_intake_predicts_as_with_dask(chat, monkeypatch):
     await chat("/greet")
     await chat("/start_registration")
-    for _ in range(20):
-        question = asked(chat.text)
-        if question == "summary":
-            break
-        if question == "phone":
-            await chat("kost het geld?")  # a question inside the form: FAQ answer, then the form again
-        await chat(BUTTONS[question])
-    assert asked(chat.text) == "summary"
+    # a question inside the form at the phone question: FAQ answer, then the form again
+    await answer_until_summary(chat, BUTTONS, {"phone": ["kost het geld?"]})
     processor = chat.agent.processor
     events = list((await chat.agent.tracker_store.retrieve_full_tracker(chat.sender)).events)
     # every point where Rasa predicted: after each message and after each action but a listen

@@ -8,6 +8,7 @@ import pytest
 from actions.config import Settings
 from actions.outbox import Outbox
 from tests import stack
+from tests.bot.conftest import answer_until_summary
 from tests.intake_script import BUTTONS, CODE, QUESTION
 
 pytestmark = pytest.mark.asyncio(scope="session")
@@ -30,17 +31,6 @@ def stored(backend, reference: str) -> tuple[str, dict]:
     box = outbox(backend)
     state = box.get(key).state
     return state, (backend.registration(reference) if state == "delivered" else box.record(key))
-
-
-async def answer_until_summary(chat, answers: dict[str, str]) -> str:
-    """Answer each question the bot asks with answers[question]; returns the summary text."""
-    for _ in range(20):
-        question = next((q for q in QUESTION if asks(chat.text, q)), None)
-        assert question, f"no known question in: {chat.text!r}"
-        if question == "summary":
-            return chat.text
-        await chat(answers[question])
-    raise AssertionError("the form did not reach the summary")
 
 
 async def test_welcome_is_short_and_offers_five_ways(chat):
