@@ -1,57 +1,130 @@
-"""The safety net: a crisis lexicon that overrides the classifiers (see crisis_lexicon.py)."""
+"""The safety net: a crisis detector of its own, with the last word over every classifier before it.
+
+Three outcomes for every typed message, in any state of the conversation:
+- sure: intent `crisis` (confidence 1.0) with entities `crisis_type` (and `crisis_acute` when 112 belongs in the
+  answer); the rules answer with the numbers at once.
+- unsure: intent `crisis_check`, with the most likely `crisis_type` and, in `crisis_prior`, what the message would
+  otherwise have been (a FAQ answer's name or an intent): the bot asks whether it happens now, with 112 on the
+  same line, and the answer decides (actions/safety.py).
+- none: the classifiers' result stands.
+The classifier (crisis_model.py) decides the band; the curated lexicon (crisis_lexicon.py) can only raise it: a
+lexicon match is at least unsure, and sure once the classifier agrees a little (`lexicon_confirm`). A message that
+reads as "stop" as well as despair ("ik wil niet meer") is always asked about, never sure and never a plain stop.
+"""
 from __future__ import annotations
 
-from typing import List
+import logging
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text
 
+import joblib
+from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import RESPONSE_SELECTOR_PREDICTION_KEY, RESPONSE_SELECTOR_PROPERTY_NAME
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.crisis_lexicon import detect
-from bot.nlu.doubt import not_understood
-from bot.nlu.untrained import Untrained
+from bot.nlu.crisis_lexicon import acute, ambiguous, detect
+from bot.nlu.crisis_model import NONE, CrisisModel, Example, corpus_fingerprint, read_corpus
+from bot.nlu.lean import typed
+
+logger = logging.getLogger(__name__)
 
 CRISIS_INTENT = "crisis"
-# DIET is confidently wrong on short messages unlike its training data ("dankje" came out crisis 0.99, a typed
-# name 0.44). Every held-out crisis is caught by the lexicon; the model's own `crisis` stands only when it is
-# this sure, else the message counts as not understood (inside a form: the answer to the open question).
-MODEL_CRISIS_MIN = 0.9
+CHECK_INTENT = "crisis_check"
+ROOT = Path(__file__).resolve().parents[2]
+MODEL_FILE = "crisis_model.joblib"
+
+
+def _folder(config: Dict[Text, Any]) -> Path:
+    folder = Path(config["corpus"])
+    return folder if folder.is_absolute() else ROOT / folder
 
 
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR],
-    is_trainable=False,
+    is_trainable=True,
 )
-class CrisisDetector(Untrained):
-    """Sets intent `crisis` (confidence 1.0) and entities `crisis_type` when the lexicon matches.
+class CrisisDetector(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        # The bands are set in config.yml; `python -m bot.nlu.crisis_model` prints what they mean on the corpus.
+        return {"corpus": "data/crisis", "sure": 0.85, "unsure": 0.2, "lexicon_confirm": 0.1, "random_seed": 42}
 
-    Placed after DIET, ResponseSelector and FallbackClassifier so that it has the last word: a classifier
-    may miss an indirect phrasing, the lexicon may not. Without a lexicon match, the classifiers' `crisis`
-    below MODEL_CRISIS_MIN becomes `nlu_fallback`.
-    """
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        return corpus_fingerprint(_folder({**cls.get_default_config(), **config}))
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 model: Optional[CrisisModel] = None) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self._storage, self._resource, self.model = model_storage, resource, model
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "CrisisDetector":
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "CrisisDetector":
+        with model_storage.read_from(resource) as folder:
+            return cls(config, model_storage, resource, joblib.load(folder / MODEL_FILE))
+
+    def train(self, training_data: TrainingData) -> Resource:
+        # Every NLU example that is not a crisis is an ordinary message too (questions, answers, greetings).
+        ordinary = [Example(m.get(TEXT), NONE) for m in training_data.intent_examples
+                    if m.get(INTENT) != CRISIS_INTENT and m.get(TEXT)]
+        examples = read_corpus(_folder(self.config)) + ordinary
+        self.model = CrisisModel(self.config["random_seed"]).fit(examples)
+        with self._storage.write_to(self._resource) as folder:
+            joblib.dump(self.model, folder / MODEL_FILE)
+        return self._resource
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            text = message.get(TEXT) or ""
-            if text.startswith("/"):
-                continue
-            kinds = detect(text)
-            if not kinds:
-                self._doubt_unsure_crisis(message)
-                continue
-            intent = {"name": CRISIS_INTENT, "confidence": 1.0}
-            ranking = [intent] + [r for r in message.get(INTENT_RANKING_KEY, []) or [] if r.get("name") != CRISIS_INTENT]
-            message.set(INTENT, intent, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
-            entities = [e for e in message.get(ENTITIES, []) if e.get("entity") != "crisis_type"]
-            entities += [{"entity": "crisis_type", "value": kind, "start": 0, "end": len(text), "confidence": 1.0,
-                          "extractor": self.__class__.__name__} for kind in kinds]
-            message.set(ENTITIES, entities, add_to_output=True)
+        messages_typed = typed(messages)  # a payload's intent is Rasa's RegexMessageHandler's to set
+        if not messages_typed or self.model is None:
+            return messages
+        scores = self.model.probabilities([m.get(TEXT) or "" for m in messages_typed])
+        for message, (p_crisis, kind) in zip(messages_typed, scores):
+            self._decide(message, p_crisis, kind)
         return messages
 
-    @staticmethod
-    def _doubt_unsure_crisis(message: Message) -> None:
-        intent = message.get(INTENT) or {}
-        if intent.get("name") != CRISIS_INTENT or intent.get("confidence", 0.0) >= MODEL_CRISIS_MIN:
-            return
-        not_understood(message, intent.get("confidence", 0.0))
+    def _decide(self, message: Message, p_crisis: float, kind: str) -> None:
+        text = message.get(TEXT) or ""
+        listed = detect(text)
+        sure = (listed and p_crisis >= self.config["lexicon_confirm"]) or p_crisis >= self.config["sure"]
+        if sure and not ambiguous(text):
+            kinds = listed or [kind]
+            entities = [("crisis_type", k) for k in kinds] + ([("crisis_acute", "yes")] if acute(text) else [])
+            _set(message, CRISIS_INTENT, 1.0, entities)
+        elif listed or p_crisis >= self.config["unsure"] or ambiguous(text):
+            entities = [("crisis_type", (listed or [kind])[0]), ("crisis_prior", _prior(message))]
+            _set(message, CHECK_INTENT, p_crisis, entities)
+
+
+def _prior(message: Message) -> str:
+    """What the message would have been without the detector: a FAQ answer's name ("faq/cost") or an intent."""
+    intent = (message.get(INTENT) or {}).get("name") or "nlu_fallback"
+    if intent != "faq":
+        return intent
+    answer = (message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}).get("faq", {})
+    return answer.get(RESPONSE_SELECTOR_PREDICTION_KEY, {}).get("intent_response_key") or intent
+
+
+def _set(message: Message, intent_name: str, confidence: float, entities: list[tuple[str, str]]) -> None:
+    intent = {"name": intent_name, "confidence": confidence}
+    ranking = [intent] + [r for r in message.get(INTENT_RANKING_KEY, []) or [] if r.get("name") != intent_name]
+    message.set(INTENT, intent, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+    text_end = len(message.get(TEXT) or "")
+    kept = [e for e in message.get(ENTITIES, []) if not e.get("entity", "").startswith("crisis_")]
+    kept += [{"entity": name, "value": value, "start": 0, "end": text_end, "confidence": 1.0,
+              "extractor": CrisisDetector.__name__} for name, value in entities]
+    message.set(ENTITIES, kept, add_to_output=True)

@@ -55,7 +55,7 @@ _PATTERNS: dict[str, list[str]] = {
         r"\bafscheidsbrief\b",
         r"\bik kan (?:het |echt |gewoon )?niet meer(?: verder)?\s*[.!]*\s*$|\bkan niet meer verder\b",
         r"\bhou (?:het )?(?:\w+ )?niet meer vol\b|\btrek (?:het )?(?:\w+ )?niet meer\b",
-        r"\bkill(?:ing)? (?:my ?self|me)\b|\bend (?:it all|my life)\b|\btake my (?:own )?life\b",
+        r"\bkill(?:ing)? my ?self\b|\bend (?:it all|my life)\b|\btake my (?:own )?life\b",
         r"\b(?:don'?t|do not|dont) want to (?:live|be here|be alive|exist|wake up)\b|\bwant(?:ed)? to die\b",
         r"\bwish i (?:was|were) dead\b|\bbetter off (?:dead|without me)\b|\bhurt(?:ing)? my ?self\b",
         r"\bno (?:reason|point) (?:to|in) (?:live|living|going on)\b|\bcan'?t go on\b|\bnot worth living\b",
@@ -134,3 +134,52 @@ def detect(text: str) -> list[str]:
     if len(found) > 1:
         found.discard("general")
     return [kind for kind in CRISIS_TYPES if kind in found]
+
+
+# --- cues for the classifier and for the answer -------------------------------------------------------------------
+# Words that say when, who and how. They become extra tokens for the classifier (crisis_model.prepared), which learns
+# how much each one counts; `acute` adds 112 to an answer whose helpline is not 112 itself.
+_NOW = (r"(?:nu|nou|op dit moment|momenteel|vannacht|vanavond|vandaag|net|zojuist|nog steeds|steeds|elke dag|"
+        r"iedere dag|nog altijd|weer|now|right now|tonight|today|at the moment|currently|still|every day|again|just)")
+_NEGATION = r"(?:niet|geen|nooit|nee|not|no|never|don'?t|dont|didn'?t|isn'?t|wasn'?t)"
+_SELF = r"(?:ik|me|mij|mezelf|mijzelf|i|i'm|im|myself|me)"
+_CHILD = (r"(?:kind|kinderen|kindje|dochter|zoon|zusje|broertje|nichtje|neefje|baby|child|children|kid|kids|"
+          r"daughter|son|little sister|little brother)")
+_CLIENT = r"(?:client|clienten|clients|clienten|pupil|patient|patienten|cliente)"
+_MEANS = (r"(?:pil|pillen|tabletten|paracetamol|slaappillen|touw|strop|mes|messen|scheermes|mesje|brug|spoor|trein|"
+          r"flat|dak|pistool|wapen|hamer|pills|tablets|rope|knife|blade|razor|bridge|tracks|train|roof|gun|weapon|hammer)")
+_ACUTE = (r"\b(?:ingenomen|geslikt|genomen|ingeslikt|sta (?:nu )?(?:op|bij) (?:de|het)|hier op (?:de|het)|"
+          r"took|taken|swallowed|standing on|i'?m on the)\b")
+
+_CUES = {
+    "cuepast": re.compile(r"\b" + _PAST + r"\b"),
+    "cuerecent": re.compile(r"\b" + _RECENT + r"\b"),
+    "cuenow": re.compile(r"\b" + _NOW + r"\b"),
+    "cueneg": re.compile(r"\b" + _NEGATION + r"\b"),
+    "cueself": re.compile(r"\b" + _SELF + r"\b"),
+    "cuechild": re.compile(r"\b" + _CHILD + r"\b"),
+    "cueclient": re.compile(r"\b" + _CLIENT + r"\b"),
+    "cuemeans": re.compile(r"\b" + _MEANS + r"\b"),
+}
+_ACUTE_RE = re.compile(_ACUTE)
+_NOW_RE = _CUES["cuenow"]
+
+
+def cue_tokens(clean: str) -> list[str]:
+    """The cue words found in a normalised text, as tokens for the classifier."""
+    return [name for name, pattern in _CUES.items() if pattern.search(clean)]
+
+
+def acute(text: str) -> bool:
+    """Means already used, or happening now by the words: 112 belongs in the answer."""
+    clean = normalise(text)
+    return bool(_ACUTE_RE.search(clean)) or bool(_NOW_RE.search(clean) and _CUES["cuemeans"].search(clean))
+
+
+# "Ik wil niet meer" may mean "stop this chat" or "I don't want to live any more": never taken as a plain stop.
+_AMBIGUOUS_RE = re.compile(r"^\W*(?:(?:nee|ik|nou|echt)\W+)*(?:wil|kan|hoef) (?:het |dit )?(?:echt |gewoon |eigenlijk )?"
+                           r"niet meer\W*$|^\W*i (?:just )?(?:can'?t|cannot|don'?t want to)(?: do (?:this|it))? anymore\W*$")
+
+
+def ambiguous(text: str) -> bool:
+    return bool(_AMBIGUOUS_RE.search(normalise(text)))

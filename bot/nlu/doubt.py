@@ -1,7 +1,11 @@
 """Classifier answers too unsure to act on become "not understood" (intent `nlu_fallback`)."""
 from __future__ import annotations
 
-from typing import List
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.constants import RESPONSE_SELECTOR_PREDICTION_KEY, RESPONSE_SELECTOR_PROPERTY_NAME
@@ -13,10 +17,6 @@ from bot.nlu.untrained import Untrained
 
 FALLBACK_INTENT = "nlu_fallback"
 FAQ_INTENT = "faq"
-# DIET may call keyboard mash a question ("qwrtzp vlkmn xxj": faq 0.94), and the ResponseSelector then picks an
-# answer it is not sure of at all. With 33 answers, the held-out questions got 0.17 and more for their answer and
-# mash 0.04-0.08 (model of 2026-12-02; tests/bot/test_fallback.py sends mash): below this, no answer beats a random one.
-FAQ_ANSWER_MIN = 0.12
 
 
 def not_understood(message: Message, confidence: float) -> None:
@@ -29,10 +29,23 @@ def not_understood(message: Message, confidence: float) -> None:
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class UnsureFaqFallback(Untrained):
-    """A typed `faq` message whose best answer is below FAQ_ANSWER_MIN is not understood.
+    """A typed `faq` message whose best answer is below `min_answer_confidence` (config.yml) is not understood:
+    a confident answer to another question misleads a person who will not ask twice; "I don't know" does not.
 
     Placed after the ResponseSelector and the FallbackClassifier, before the CrisisDetector (which has the last word).
     """
+
+    def __init__(self, min_answer_confidence: float = 0.12) -> None:
+        self.min_answer_confidence = min_answer_confidence
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"min_answer_confidence": 0.12}
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "UnsureFaqFallback":
+        return cls(config["min_answer_confidence"])
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in typed(messages):  # a payload's intent is Rasa's RegexMessageHandler's to set
@@ -40,6 +53,6 @@ class UnsureFaqFallback(Untrained):
                 continue
             answer = (message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}).get(FAQ_INTENT, {})
             confidence = answer.get(RESPONSE_SELECTOR_PREDICTION_KEY, {}).get("confidence", 0.0)
-            if confidence < FAQ_ANSWER_MIN:
+            if confidence < self.min_answer_confidence:
                 not_understood(message, confidence)
         return messages
