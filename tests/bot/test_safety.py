@@ -1,4 +1,5 @@
-"""The safety net: every held-out crisis is caught, ordinary messages almost never alarm, numbers come first."""
+"""The safety net: every held-out crisis is caught (or asked about), ordinary messages almost never alarm, numbers
+come first; an unsure message is asked about, and the answer decides."""
 from __future__ import annotations
 
 import pytest
@@ -12,10 +13,11 @@ async def intent_of(agent, text: str) -> dict:
     return (await agent.parse_message(text))
 
 
-async def test_every_held_out_crisis_is_recognised(agent):
+async def test_every_held_out_crisis_is_recognised_or_asked_about(agent):
     crises = holdout()["crisis"]
     assert len(crises) >= 40
-    missed = [e.text for e in crises if (await intent_of(agent, e.text))["intent"]["name"] != "crisis"]
+    missed = [e.text for e in crises
+              if (await intent_of(agent, e.text))["intent"]["name"] not in ("crisis", "crisis_check")]
     assert missed == []
 
 
@@ -45,10 +47,11 @@ async def test_hard_negatives_are_no_crisis(agent, text):
 
 
 @pytest.mark.parametrize("text, first_number, also", [
-    ("eerlijk gezegd zie ik het allemaal niet meer zitten", "113", ["0800-0113", "112"]),
+    ("eerlijk gezegd zie ik het allemaal niet meer zitten", "113", ["0800-0113"]),
     ("hij staat nu voor mijn deur", "112", []),
-    ("ik ben vannacht verkracht", "0800-0188", ["112"]),
-    ("mijn vriend slaat me", "0800-2000", ["112"]),
+    ("ik ben vannacht verkracht", "0800-0188", []),
+    ("mijn vriend slaat me", "0800-2000", []),
+    ("ik heb net alle pillen genomen", "113", ["Is het nu acuut? Bel 112."]),
     ('/crisis{"crisis_type":"general"}', "112", ["113"]),
 ])
 async def test_the_right_numbers_come_first(chat, text, first_number, also):
@@ -57,7 +60,7 @@ async def test_the_right_numbers_come_first(chat, text, first_number, also):
     assert first_number in first
     for number in also:
         assert number in chat.text
-    assert "geen hulp bij een crisis" in chat.text
+    assert "Wij doen geen crisishulp" in chat.text and "verder met je vraag" in chat.text
     assert "/resume_form" not in [b["payload"] for b in chat.buttons]
 
 
@@ -65,7 +68,7 @@ async def test_crisis_in_english(chat):
     await chat("in English please")
     await chat("I don't want to live anymore")
     assert "113" in chat.replies[0]["text"] and "suicide" in chat.replies[0]["text"]
-    assert "not crisis care" in chat.text
+    assert "We do not offer crisis help" in chat.text
 
 
 async def test_crisis_mid_form_gets_the_number_first_and_the_form_waits(chat):
@@ -83,15 +86,19 @@ async def test_crisis_mid_form_gets_the_number_first_and_the_form_waits(chat):
     assert "Wat is er gebeurd?" in chat.text
 
 
-async def test_ask_human_gives_office_hours_and_night_lines(chat):
+async def test_ask_human_answers_the_request_first(chat):
     await chat("ik wil liever met een echt mens praten")
-    assert "030 234 00 45" in chat.text and "werkdagen" in chat.text
-    assert "112" in chat.text and "113" in chat.text
+    assert chat.text.startswith("Je kunt met ons praten. Bel op werkdagen 030 234 00 45")
+    assert "info@perspectiefherstelbemiddeling.nl" in chat.text
+    assert [b["payload"] for b in chat.buttons] == ["/request_callback"]
+    # The helplines only as one conditional line, at the end.
+    assert "113" not in chat.text and chat.text.endswith("Is het dringend en ben je in gevaar? Bel 112.")
 
 
 async def test_bot_challenge_is_answered_honestly(chat):
     await chat("ben jij een robot?")
     assert "chatbot" in chat.text and "Niemand leest mee" in chat.text
+    assert "60 minuten na je laatste bericht is het weg" in chat.text and "bewaar niets" not in chat.text
 
 
 @pytest.mark.parametrize("text", ["dankje", "oke dankje", "bedankt", "dank je wel!", "thanks"])
@@ -102,28 +109,11 @@ async def test_a_thank_you_is_thanked_not_alarmed(chat, text):
 
 
 @pytest.mark.parametrize("text", ["ik voel me zo slecht", "het wordt me allemaal te veel", "ik ben zo moe van alles"])
-async def test_distress_gets_warmth_the_night_lines_and_our_number(chat, text):
+async def test_distress_is_acknowledged_first_with_one_safety_line(chat, text):
     await chat(text)
-    assert chat.text.startswith("Wat naar dat het zo zwaar is")
-    assert "113" in chat.text and "112" in chat.text and "030 234 00 45" in chat.text
+    assert chat.text.startswith("Wat zwaar voor je.")
+    assert "113" in chat.text and "dat mag er zijn" not in chat.text.lower()
     assert "/ask_human" in [b["payload"] for b in chat.buttons]
-
-
-async def test_an_unsure_model_crisis_without_crisis_words_is_not_an_alarm(agent):
-    """The lexicon decides; the model's `crisis` counts only when it is sure (bot/nlu/crisis.py)."""
-    from rasa.shared.nlu.training_data.message import Message
-    from bot.nlu.crisis import CrisisDetector, MODEL_CRISIS_MIN
-
-    def message(text: str, confidence: float) -> Message:
-        crisis = {"name": "crisis", "confidence": confidence}
-        return Message(data={"text": text, "intent": crisis, "intent_ranking": [crisis], "entities": []})
-
-    unsure, sure, worded = message("Noor", MODEL_CRISIS_MIN - 0.01), message("x", MODEL_CRISIS_MIN), message(
-        "ik wil niet meer leven", 0.1)
-    CrisisDetector().process([unsure, sure, worded])
-    assert unsure.get("intent")["name"] == "nlu_fallback" and unsure.get("intent_ranking")[1]["name"] == "crisis"
-    assert sure.get("intent")["name"] == "crisis"
-    assert worded.get("intent") == {"name": "crisis", "confidence": 1.0}
 
 
 async def test_an_unknown_button_payload_is_not_understood(chat):
