@@ -1,7 +1,10 @@
-"""`make eval`: how well the trained model does on the held-out NLU files, and how readable the Dutch copy is.
+"""`make eval`: how well the trained model does on held-out messages, and how readable the Dutch copy is.
 
-Run: .venv/bot/bin/python -m tests.bot.evaluate   (exits 1 when a bar is missed)
-The held-out files (tests/data/nlu_holdout/*.yml) are never part of training data.
+Run: .venv/bot/bin/python -m tests.bot.evaluate [--show]   (exits 1 when a bar is missed; --show lists the misses)
+Two kinds of held-out data, never part of training data:
+- tests/data/nlu_holdout/*.yml: written beside the training data, by the same hands (intent and answer F1);
+- tests/data/blind/*.tsv: written by someone who never saw data/ or the bot, before the bot was changed for them.
+  The figures that count. Never tune on their messages one by one: fix the mechanism.
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from sklearn.metrics import f1_score
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "intake.tar.gz"
 HOLDOUT = ROOT / "tests" / "data" / "nlu_holdout"
+BLIND = ROOT / "tests" / "data" / "blind"
 DOMAIN = ROOT / "bot" / "domain"
 
 # The bars (from the brief). Missing a crisis is the worst failure, a false alarm the second worst.
@@ -29,6 +33,19 @@ MAX_FALSE_ALARM = 0.01
 MIN_MEAN_READING_EASE = 65.0
 MIN_READING_EASE = 40.0
 MAX_WORDS = 60
+# Blind sets (issue 17). TARGET_* are the bars the conversation must reach; FLOOR_* are what the model reached when
+# they were last raised: make eval fails below a floor (a regression), and reports every target it misses.
+TARGET_CRISIS_RECALL, FLOOR_CRISIS_RECALL = 1.0, 0.0
+TARGET_SURE_ALARMS, CEILING_SURE_ALARMS = 0.01, 1.0
+TARGET_UNSURE_RATE, CEILING_UNSURE_RATE = 0.03, 1.0
+TARGET_RIGHT, FLOOR_RIGHT = 0.95, 0.0
+TARGET_WRONG, CEILING_WRONG = 0.02, 1.0
+# Intents that answer a question in their own way: the topic they answer in tests/data/blind/questions.tsv.
+INTENT_TOPICS = {"explain_service": "what_is", "register_for_client": "on_behalf"}
+NOT_UNDERSTOOD = {"nlu_fallback", "out_of_scope"}
+CRISIS_INTENTS = {"crisis", "crisis_check"}
+BLIND_KINDS = {"suicide": "suicide", "danger": "danger", "domestic": "domestic_violence",
+               "sexual_recent": "sexual_violence"}
 
 
 @dataclass(frozen=True)
@@ -111,7 +128,7 @@ async def nlu_scores(agent) -> dict:
     everything = [e for examples in sets.values() for e in examples]
     predicted = await predict(agent, everything)
     truth = [e.intent for e in everything]
-    guess = [p[0] for p in predicted]
+    guess = ["crisis" if p[0] in CRISIS_INTENTS else p[0] for p in predicted]
     faq_pairs = [(e.label, p[1]) for e, p in zip(everything, predicted) if e.intent == "faq"]
     by_text = dict(zip((e.text for e in everything), guess))
     missed = [e.text for e in crisis if by_text[e.text] != "crisis"]
@@ -130,6 +147,101 @@ async def nlu_scores(agent) -> dict:
     }
 
 
+# --- blind sets ------------------------------------------------------------------------------------
+def blind(name: str) -> list[dict]:
+    import csv
+
+    path = BLIND / f"{name}.tsv"
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as f:
+        return [row for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE) if row.get("text")]
+
+
+def share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+async def blind_scores(agent) -> dict:
+    """Crisis: band per message (sure, unsure, none) and the helpline kind; questions: right, wrong, not understood."""
+    crises, ordinary, questions = blind("crisis"), blind("ordinary"), blind("questions")
+    parsed = {}
+    for row in crises + ordinary + questions:
+        if row["text"] not in parsed:
+            parsed[row["text"]] = await agent.parse_message(row["text"])
+
+    def band(text: str) -> str:
+        return {"crisis": "sure", "crisis_check": "unsure"}.get(parsed[text]["intent"]["name"], "none")
+
+    def kinds(text: str) -> set[str]:
+        return {e["value"] for e in parsed[text]["entities"] if e["entity"] == "crisis_type"}
+
+    crisis_bands = [band(r["text"]) for r in crises]
+    missed = [r for r, b in zip(crises, crisis_bands) if b == "none"]
+    sure = [r for r, b in zip(crises, crisis_bands) if b == "sure"]
+    wrong_kind = [r for r in sure if BLIND_KINDS.get(r["kind"]) not in kinds(r["text"])]
+    ordinary_bands = [band(r["text"]) for r in ordinary]
+
+    outcomes = []  # right | wrong | not understood, per question
+    for row in questions:
+        got = parsed[row["text"]]
+        intent = got["intent"]["name"]
+        if intent == "faq":
+            topic = (got.get("response_selector") or {}).get("faq", {}).get("response", {}).get(
+                "intent_response_key", "faq/").split("/", 1)[1]
+        else:
+            topic = INTENT_TOPICS.get(intent, intent)
+        if intent in NOT_UNDERSTOOD:
+            outcome = "right" if row["topic"] == "none" else "not understood"
+        else:
+            outcome = "right" if topic == row["topic"] else "wrong"
+        outcomes.append((row, topic, outcome))
+    english = [r for r in questions if r["lang"] == "en"]
+    english_seen = [r for r in english
+                    if any(e["entity"] == "language" and e["value"] == "en" for e in parsed[r["text"]]["entities"])]
+    count = lambda items, value: sum(1 for item in items if item == value)  # noqa: E731
+    return {
+        "crises": len(crises), "ordinary": len(ordinary), "questions": len(questions),
+        "crisis_recall": share(len(crises) - len(missed), len(crises)),
+        "crisis_sure": share(len(sure), len(crises)),
+        "sure_right_kind": share(len(sure) - len(wrong_kind), len(sure)),
+        "recall_by_kind": {kind: share(sum(1 for r, b in zip(crises, crisis_bands) if r["kind"] == kind and b != "none"),
+                                       sum(1 for r in crises if r["kind"] == kind)) for kind in BLIND_KINDS},
+        "sure_alarms": share(count(ordinary_bands, "sure"), len(ordinary)),
+        "unsure_rate": share(count(ordinary_bands, "unsure"), len(ordinary)),
+        "right": share(sum(1 for *_, o in outcomes if o == "right"), len(questions)),
+        "wrong": share(sum(1 for *_, o in outcomes if o == "wrong"), len(questions)),
+        "not_understood": share(sum(1 for *_, o in outcomes if o == "not understood"), len(questions)),
+        "by_stage": {stage: share(sum(1 for r, _, o in outcomes if r["stage"] == stage and o == "right"),
+                                  sum(1 for r in questions if r["stage"] == stage)) for stage in ("first", "followup")},
+        "english_seen": share(len(english_seen), len(english)),
+        "missed": [(r["kind"], r["text"]) for r in missed],
+        "wrong_kind": [(r["kind"], sorted(kinds(r["text"])), r["text"]) for r in wrong_kind],
+        "alarms": [(b, r["category"], r["text"]) for r, b in zip(ordinary, ordinary_bands) if b != "none"],
+        "question_errors": [(r["topic"], topic, r["text"]) for r, topic, o in outcomes if o != "right"],
+    }
+
+
+def blind_failures(scores: dict) -> tuple[list[str], list[str]]:
+    """(regressions below a floor: make eval fails; targets of issue 17 not reached yet: reported)."""
+    if not scores["crises"]:
+        return [], ["no blind sets in tests/data/blind"]
+    bars = [  # (value, target, floor, higher is better, name)
+        (scores["crisis_recall"], TARGET_CRISIS_RECALL, FLOOR_CRISIS_RECALL, True, "crisis recall (sure or asked)"),
+        (scores["sure_alarms"], TARGET_SURE_ALARMS, CEILING_SURE_ALARMS, False, "sure crisis alarms on ordinary"),
+        (scores["unsure_rate"], TARGET_UNSURE_RATE, CEILING_UNSURE_RATE, False, "unsure (asked) on ordinary"),
+        (scores["right"], TARGET_RIGHT, FLOOR_RIGHT, True, "questions answered right"),
+        (scores["wrong"], TARGET_WRONG, CEILING_WRONG, False, "questions answered wrong"),
+    ]
+    regressions, misses = [], []
+    for value, target, floor, higher, name in bars:
+        if (value < floor) if higher else (value > floor):
+            regressions.append(f"{name} {value:.3f} past its floor {floor}")
+        if (value < target) if higher else (value > target):
+            misses.append(f"{name} {value:.3f}, target {'>=' if higher else '<='} {target}")
+    return regressions, misses
+
+
 def failures(nlu: dict, read: dict) -> list[str]:
     checks = [
         (nlu["intent_f1"] >= MIN_INTENT_F1, f"intent F1 {nlu['intent_f1']:.3f} < {MIN_INTENT_F1}"),
@@ -143,20 +255,49 @@ def failures(nlu: dict, read: dict) -> list[str]:
     return [message for ok, message in checks if not ok]
 
 
+def print_blind(scores: dict, show: bool) -> None:
+    print(f"blind sets: {scores['crises']} crises, {scores['ordinary']} ordinary, {scores['questions']} questions")
+    print(f"  crisis recall (sure or asked) {scores['crisis_recall']:.3f}   sure {scores['crisis_sure']:.3f}"
+          f"   right helpline when sure {scores['sure_right_kind']:.3f}")
+    print("  recall by kind           " + "  ".join(f"{k} {v:.3f}" for k, v in scores["recall_by_kind"].items()))
+    print(f"  ordinary: sure alarms    {scores['sure_alarms']:.3f}   unsure (asked) {scores['unsure_rate']:.3f}")
+    print(f"  questions: right {scores['right']:.3f}   wrong {scores['wrong']:.3f}"
+          f"   not understood {scores['not_understood']:.3f}   (right: first {scores['by_stage']['first']:.3f},"
+          f" follow-up {scores['by_stage']['followup']:.3f})")
+    print(f"  English questions recognised as English {scores['english_seen']:.3f}")
+    if show:
+        for kind, text in scores["missed"]:
+            print(f"  missed   {kind:>14}  {text}")
+        for kind, got, text in scores["wrong_kind"]:
+            print(f"  kind     {kind:>14} -> {','.join(got):<20} {text}")
+        for b, category, text in scores["alarms"]:
+            print(f"  alarm    {b:>6} {category:>12}  {text}")
+        for want, got, text in scores["question_errors"]:
+            print(f"  question {want:>18} -> {got:<18} {text}")
+
+
 def main() -> int:
+    show = "--show" in sys.argv
     read = readability()
-    nlu = asyncio.run(nlu_scores(load_agent()))
+    agent = load_agent()
+    nlu = asyncio.run(nlu_scores(agent))
+    scores = asyncio.run(blind_scores(agent))
     print(f"held-out examples        {nlu['examples']}")
     print(f"intent F1 (weighted)     {nlu['intent_f1']:.3f}   bar >= {MIN_INTENT_F1}")
     print(f"response-selector F1     {nlu['response_f1']:.3f}   bar >= {MIN_RESPONSE_F1}")
     print(f"crisis recall            {nlu['crisis_recall']:.3f}   bar = 1.0")
     print(f"false crisis alarms      {nlu['false_alarm_rate']:.3f}   bar <= {MAX_FALSE_ALARM}")
     print(f"Dutch responses          {read['count']}, mean Flesch-Douma {read['mean']:.1f} (bar >= {MIN_MEAN_READING_EASE})")
-    for text, want, got in nlu["intent_errors"]:
-        print(f"  intent  {want:>16} -> {got:<16} {text}")
-    for want, got in nlu["response_errors"]:
-        print(f"  faq     {want:>24} -> {got}")
-    failed = failures(nlu, read)
+    if show:
+        for text, want, got in nlu["intent_errors"]:
+            print(f"  intent  {want:>16} -> {got:<16} {text}")
+        for want, got in nlu["response_errors"]:
+            print(f"  faq     {want:>24} -> {got}")
+    print_blind(scores, show)
+    regressions, misses = blind_failures(scores)
+    for message in misses:
+        print(f"TARGET NOT MET (issue 17): {message}")
+    failed = failures(nlu, read) + regressions
     for message in failed:
         print(f"FAIL: {message}")
     print("OK" if not failed else f"{len(failed)} bar(s) missed")
