@@ -55,8 +55,7 @@ CHOICES: dict[str, dict[str, list[tuple[str, str]]]] = {
                          ("group_meeting", "Een bijeenkomst met meer mensen")],
         "voicemail_ok": [("unknown", "Weet ik niet"), ("yes", "Ja, dat is veilig"), ("no", "Nee, liever niet")],
         "email_ok": [("unknown", "Weet ik niet"), ("yes", "Ja, dat is veilig"), ("no", "Nee, liever niet")],
-        "call_time": [("any", "Maakt niet uit"), ("morning", "In de ochtend"), ("afternoon", "In de middag"),
-                      ("evening", "In de avond")],
+        "call_time": [("any", "Geen voorkeur"), ("morning", "In de ochtend"), ("afternoon", "In de middag")],
         "region": [("unknown", "Zeg ik liever niet"),
                    ("drenthe", "Drenthe"), ("flevoland", "Flevoland"), ("friesland", "Friesland"),
                    ("gelderland", "Gelderland"), ("groningen", "Groningen"), ("limburg", "Limburg"),
@@ -111,8 +110,7 @@ CHOICES: dict[str, dict[str, list[tuple[str, str]]]] = {
                          ("group_meeting", "A meeting with more people")],
         "voicemail_ok": [("unknown", "I don't know"), ("yes", "Yes, that is safe"), ("no", "No, rather not")],
         "email_ok": [("unknown", "I don't know"), ("yes", "Yes, that is safe"), ("no", "No, rather not")],
-        "call_time": [("any", "Any time"), ("morning", "In the morning"), ("afternoon", "In the afternoon"),
-                      ("evening", "In the evening")],
+        "call_time": [("any", "No preference"), ("morning", "In the morning"), ("afternoon", "In the afternoon")],
         "region": [("unknown", "I'd rather not say"),
                    ("drenthe", "Drenthe"), ("flevoland", "Flevoland"), ("friesland", "Friesland"),
                    ("gelderland", "Gelderland"), ("groningen", "Groningen"), ("limburg", "Limburg"),
@@ -120,6 +118,11 @@ CHOICES: dict[str, dict[str, list[tuple[str, str]]]] = {
                    ("overijssel", "Overijssel"), ("utrecht", "Utrecht"), ("zeeland", "Zeeland"),
                    ("zuid-holland", "Zuid-Holland"), ("abroad", "I live abroad")],
     },
+}
+
+# Answers no longer offered but still in stored registrations (and accepted from older clients): staff read them.
+RETIRED_CHOICES: dict[str, list[tuple[str, str]]] = {
+    "call_time": [("evening", "In de avond (keuze van vroeger)")],
 }
 
 TEXT: dict[str, dict[str, str]] = {

@@ -17,7 +17,7 @@ def test_summary_lists_answers_in_words_not_codes():
     assert "- Telefoon: +31612345678" in text
     assert "- E-mail: niet ingevuld" in text
     assert "- Regio: Utrecht" in text
-    for code in ("affected", "1_5_years", "unknown", "evening"):
+    for code in ("affected", "1_5_years", "unknown", "afternoon"):
         assert code not in text
     assert "Mail sturen mag" not in text  # email_ok is only asked when an address was given
 

@@ -51,7 +51,7 @@ async def test_full_intake_by_buttons_is_handed_off_and_wiped(chat, backend):
     summary = await answer_until_summary(chat, BUTTONS)
     for words in ("Het overkwam mij", "Seksueel grensoverschrijdend gedrag", "Bij een sportclub of vereniging",
                   "Meer dan 5 jaar geleden", "Berichten via de bemiddelaar", "Noor", "+31612345678",
-                  "Noor@example.org", "Avond", "Utrecht"):
+                  "Noor@example.org", "Middag", "Utrecht"):
         assert words in summary
     assert "sport_club" not in summary and "over_5_years" not in summary
     await chat(chat.payload("Klopt"))
