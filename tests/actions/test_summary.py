@@ -24,7 +24,7 @@ def test_summary_lists_answers_in_words_not_codes():
 
 def test_summary_in_english():
     text = summary_text(ValidateIntakeForm(), make_tracker({**ANSWERED, "language": "en"}))
-    assert "- Your role: It happened to me" in text and "- Best time to call: Evening" in text
+    assert "- Your role: It happened to me" in text and "- Best time to call: Afternoon" in text
 
 
 def test_long_description_is_shortened_in_the_summary():
