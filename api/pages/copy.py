@@ -211,14 +211,14 @@ TEXT: dict[str, dict[str, str]] = {
         "error_phone": "Dit telefoonnummer klopt niet. Schrijf het bijvoorbeeld zo: 06 12345678.",
         "error_email": "Dit e-mailadres klopt niet. Schrijf het bijvoorbeeld zo: naam@voorbeeld.nl.",
         "error_contact": "Vul een telefoonnummer of een e-mailadres in.",
-        "error_consent": "Zet een vinkje als je toestemming geeft. Zonder toestemming bewaren we niets.",
+        "error_consent": "Zet een vinkje als je toestemming geeft. Zonder toestemming kunnen we je formulier niet opslaan.",
         "error_client_consent": "Vraag eerst of de persoon het goed vindt. Zet daarna een vinkje.",
         "error_too_long": "Dit is te lang. Maak het korter.",
         "error_choice": "Kies een van de mogelijkheden.",
         "error_generic": "Dit klopt nog niet.",
         "csrf_title": "Het formulier is verlopen",
         "csrf_text": "We konden je formulier niet veilig ontvangen. Misschien stond de pagina te lang open. "
-                     "Er is niets bewaard. Open het formulier opnieuw en probeer het nog eens.",
+                     "Je formulier is niet opgeslagen. Open het opnieuw en probeer het nog eens.",
         "csrf_link": "Open het formulier opnieuw",
         "repeat_title": "Dit formulier is al verstuurd",
         "repeat_text": "We hebben dit formulier al eerder ontvangen. Je hoeft niets opnieuw te doen. "
@@ -322,14 +322,14 @@ TEXT: dict[str, dict[str, str]] = {
         "error_phone": "This phone number is not right. Write it like this, for example: 06 12345678.",
         "error_email": "This e-mail address is not right. Write it like this, for example: name@example.org.",
         "error_contact": "Fill in a phone number or an e-mail address.",
-        "error_consent": "Tick the box if you give consent. Without consent we keep nothing.",
+        "error_consent": "Tick the box if you give consent. Without consent we cannot save your form.",
         "error_client_consent": "First ask whether the person agrees. Then tick the box.",
         "error_too_long": "This is too long. Please make it shorter.",
         "error_choice": "Choose one of the options.",
         "error_generic": "This is not right yet.",
         "csrf_title": "The form has expired",
-        "csrf_text": "We could not receive your form safely. Perhaps the page was open for too long. Nothing was "
-                     "stored. Open the form again and try once more.",
+        "csrf_text": "We could not receive your form safely. Perhaps the page was open for too long. Your form was "
+                     "not saved. Open the form again and try once more.",
         "csrf_link": "Open the form again",
         "repeat_title": "This form was already sent",
         "repeat_text": "We already received this form. You don't need to do anything again. Lost your code? "
