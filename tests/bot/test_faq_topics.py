@@ -10,7 +10,7 @@ from tests.bot.conftest import Chat, session_loop
 
 FAQ = yaml.safe_load((stack.ROOT / "bot" / "domain" / "faq.yml").read_text(encoding="utf-8"))["responses"]
 EN = [{"type": "slot", "name": "language", "value": "en"}]
-SWITCH_TO_ENGLISH = '/switch_language{"language":"en"}'
+SWITCH_TO_ENGLISH = '/greet{"language":"en"}'  # what the widget on the English page sends first
 
 
 def answer(topic: str, language: str) -> str:
