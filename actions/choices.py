@@ -6,7 +6,8 @@ import re
 
 UNKNOWN = "unknown"
 
-# value -> (Dutch label, English label). Keys are the record's values (docs/ARCHITECTURE.md).
+# value -> (Dutch label, English label). Keys are the record's values (docs/ARCHITECTURE.md) that the bot offers:
+# call_time "evening" is no longer offered (nobody calls in the evening); the backend still reads stored ones.
 LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "role": {
         "affected": ("Het overkwam mij", "It happened to me"),
@@ -62,8 +63,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "call_time": {
         "morning": ("Ochtend", "Morning"),
         "afternoon": ("Middag", "Afternoon"),
-        "evening": ("Avond", "Evening"),
-        "any": ("Maakt niet uit", "Any time"),
+        "any": ("Geen voorkeur", "No preference"),
     },
     "region": {
         "drenthe": ("Drenthe", "Drenthe"), "flevoland": ("Flevoland", "Flevoland"),
@@ -130,8 +130,7 @@ KEYWORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "call_time": {
         "morning": ("ochtend", "morgens", "morning"),
         "afternoon": ("middag", "afternoon"),
-        "evening": ("avond", "avonds", "evening"),
-        "any": ("maakt niet uit", "altijd", "any", "whenever"),
+        "any": ("maakt niet uit", "geen voorkeur", "altijd", "any", "whenever", "no preference"),
     },
     "region": {
         "noord-brabant": ("brabant", "eindhoven", "tilburg", "breda", "den bosch"),

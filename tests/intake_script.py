@@ -25,7 +25,7 @@ BUTTONS = {
     "other_party_known": '/inform{"other_party_known":"yes"}', "procedures": '/inform{"procedures":"none"}',
     "contact_form": '/inform{"contact_form":"shuttle"}', "description": "Mijn trainer ging over mijn grens.",
     "name": "Noor", "phone": "06 12345678", "email": "Noor@Example.org", "voicemail_ok": "/deny",
-    "email_ok": "/affirm", "call_time": '/inform{"call_time":"evening"}', "region": '/inform{"region":"utrecht"}',
+    "email_ok": "/affirm", "call_time": '/inform{"call_time":"afternoon"}', "region": '/inform{"region":"utrecht"}',
 }
 
 

@@ -54,15 +54,19 @@ _CONFIRMATION = {
     "nl": ("Je aanmelding is binnen",
            "Dank je wel voor je aanmelding bij herstelbemiddeling.\n\n"
            "Je referentiecode is {reference}. Noem die code als je contact met ons opneemt.\n\n"
-           "Wat gebeurt er nu? Een bemiddelaar uit jouw regio neemt contact met je op voor een eerste gesprek. "
-           "Jij bepaalt daarna of en hoe je verder wilt.\n\n"
-           "Wil je iets veranderen of je aanmelding intrekken? Reageer dan op deze e-mail of bel ons.\n"),
+           "Wat gebeurt er nu? Ons aanmeldpunt leest je aanmelding. Daarna neemt een bemiddelaar contact met je "
+           "op om een eerste gesprek te plannen. Pas na dat gesprek, en alleen als jij dat wilt, neemt de "
+           "bemiddelaar contact op met de ander. Jij bepaalt of en hoe je verder wilt.\n\n"
+           "Wil je iets veranderen of je aanmelding intrekken? Bel ons op werkdagen: 030 234 00 45. Of mail "
+           "naar info@perspectiefherstelbemiddeling.nl. Noem dan je code.\n"),
     "en": ("We received your registration",
            "Thank you for registering for restorative mediation.\n\n"
            "Your reference code is {reference}. Please mention it when you contact us.\n\n"
-           "What happens next? A mediator in your region will contact you for a first conversation. "
-           "After that, you decide if and how you want to go on.\n\n"
-           "Want to change or withdraw your registration? Reply to this e-mail or call us.\n"),
+           "What happens next? Our registration desk reads your registration. Then a mediator contacts you to "
+           "plan a first talk. Only after that talk, and only if you want, does the mediator contact the other "
+           "person. You decide if and how you want to go on.\n\n"
+           "Want to change or withdraw your registration? Call us on working days: 030 234 00 45. Or e-mail "
+           "info@perspectiefherstelbemiddeling.nl. Please mention your code.\n"),
 }
 
 

@@ -17,7 +17,7 @@ CHOICES: dict[str, dict[str, list[tuple[str, str]]]] = {
                  ("close_one", "Ik sta dicht bij iemand die erbij betrokken is"),
                  ("witness", "Ik zag het gebeuren"),
                  ("organisation", "Ik meld namens een organisatie (werkgever, bestuur, school)"),
-                 ("professional", "Ik meld iemand aan voor wie ik werk (hulpverlener)")],
+                 ("professional", "Ik meld een cliënt aan (als hulpverlener)")],
         "event_kind": [("unknown", "Zeg ik liever niet"),
                        ("sexual_boundary", "Seksueel grensoverschrijdend gedrag"),
                        ("sexual_violence", "Seksueel geweld"),
@@ -55,8 +55,7 @@ CHOICES: dict[str, dict[str, list[tuple[str, str]]]] = {
                          ("group_meeting", "Een bijeenkomst met meer mensen")],
         "voicemail_ok": [("unknown", "Weet ik niet"), ("yes", "Ja, dat is veilig"), ("no", "Nee, liever niet")],
         "email_ok": [("unknown", "Weet ik niet"), ("yes", "Ja, dat is veilig"), ("no", "Nee, liever niet")],
-        "call_time": [("any", "Maakt niet uit"), ("morning", "In de ochtend"), ("afternoon", "In de middag"),
-                      ("evening", "In de avond")],
+        "call_time": [("any", "Geen voorkeur"), ("morning", "In de ochtend"), ("afternoon", "In de middag")],
         "region": [("unknown", "Zeg ik liever niet"),
                    ("drenthe", "Drenthe"), ("flevoland", "Flevoland"), ("friesland", "Friesland"),
                    ("gelderland", "Gelderland"), ("groningen", "Groningen"), ("limburg", "Limburg"),
@@ -73,7 +72,7 @@ CHOICES: dict[str, dict[str, list[tuple[str, str]]]] = {
                  ("close_one", "I am close to someone involved"),
                  ("witness", "I saw it happen"),
                  ("organisation", "I sign up for an organisation (employer, board, school)"),
-                 ("professional", "I sign up someone I work with (as a professional)")],
+                 ("professional", "I am signing up a client (as a professional)")],
         "event_kind": [("unknown", "I'd rather not say"),
                        ("sexual_boundary", "Sexually inappropriate behaviour"),
                        ("sexual_violence", "Sexual violence"),
@@ -111,8 +110,7 @@ CHOICES: dict[str, dict[str, list[tuple[str, str]]]] = {
                          ("group_meeting", "A meeting with more people")],
         "voicemail_ok": [("unknown", "I don't know"), ("yes", "Yes, that is safe"), ("no", "No, rather not")],
         "email_ok": [("unknown", "I don't know"), ("yes", "Yes, that is safe"), ("no", "No, rather not")],
-        "call_time": [("any", "Any time"), ("morning", "In the morning"), ("afternoon", "In the afternoon"),
-                      ("evening", "In the evening")],
+        "call_time": [("any", "No preference"), ("morning", "In the morning"), ("afternoon", "In the afternoon")],
         "region": [("unknown", "I'd rather not say"),
                    ("drenthe", "Drenthe"), ("flevoland", "Flevoland"), ("friesland", "Friesland"),
                    ("gelderland", "Gelderland"), ("groningen", "Groningen"), ("limburg", "Limburg"),
@@ -120,6 +118,11 @@ CHOICES: dict[str, dict[str, list[tuple[str, str]]]] = {
                    ("overijssel", "Overijssel"), ("utrecht", "Utrecht"), ("zeeland", "Zeeland"),
                    ("zuid-holland", "Zuid-Holland"), ("abroad", "I live abroad")],
     },
+}
+
+# Answers no longer offered but still in stored registrations (and accepted from older clients): staff read them.
+RETIRED_CHOICES: dict[str, list[tuple[str, str]]] = {
+    "call_time": [("evening", "In de avond (keuze van vroeger)")],
 }
 
 TEXT: dict[str, dict[str, str]] = {
@@ -143,7 +146,8 @@ TEXT: dict[str, dict[str, str]] = {
         "home_point_forms": "Je hoeft de ander niet te zien. Het kan ook met brieven, of via de bemiddelaar.",
         "chat_heading": "Stel je vraag in de chat",
         "chat_text": "Onze chatbot geeft antwoord op je vragen. Je hoeft niet te zeggen wie je bent. "
-                     "We bewaren niets, tenzij je zelf besluit om je aan te melden.",
+                     "De chat vergeet je gesprek 60 minuten na je laatste bericht. Alleen als je je aanmeldt "
+                     "of wilt worden teruggebeld, bewaren we je gegevens.",
         "chat_open": "Start de chat",
         "chat_noscript": "De chat werkt alleen met JavaScript. Je kunt ook het formulier gebruiken, of ons bellen.",
         "form_heading": "Liever een formulier?",
@@ -155,6 +159,8 @@ TEXT: dict[str, dict[str, str]] = {
         "help_text": "Herstelbemiddeling is geen hulp bij een crisis.",
         "help_112": "In direct gevaar? Bel 112.",
         "help_113": "Denk je aan zelfdoding? Bel 113 of gratis 0800-0113. Dag en nacht.",
+        "help_veilig_thuis": "Geweld thuis, of zorgen om een kind? Bel Veilig Thuis 0800-2000.",
+        "help_csg": "Seksueel geweld in de afgelopen dagen? Bel Centrum Seksueel Geweld 0800-0188.",
         "footer_privacy": "We werken volgens de AVG. Je gegevens bewaren we niet langer dan nodig.",
         # form
         "form_title": "Aanmelden",
@@ -195,8 +201,8 @@ TEXT: dict[str, dict[str, str]] = {
         "region_hint": "Dan zoeken we een bemiddelaar bij jou in de buurt.",
         "consent_legend": "Toestemming",
         "consent_text": "We bewaren je gegevens om contact met je op te nemen over herstelbemiddeling. Alleen "
-                        "medewerkers van Perspectief zien ze. We bewaren ze hooguit 5 jaar nadat de bemiddeling "
-                        "klaar is. Je mag ze altijd inzien of laten wissen.",
+                        "medewerkers van Perspectief zien ze. We bewaren ze volgens de AVG, in de regel hooguit 5 "
+                        "jaar nadat de bemiddeling klaar is. Je mag ze altijd inzien of laten wissen.",
         "consent_label": "Ja, ik geef toestemming.",
         "submit": "Verstuur",
         # errors
@@ -205,14 +211,14 @@ TEXT: dict[str, dict[str, str]] = {
         "error_phone": "Dit telefoonnummer klopt niet. Schrijf het bijvoorbeeld zo: 06 12345678.",
         "error_email": "Dit e-mailadres klopt niet. Schrijf het bijvoorbeeld zo: naam@voorbeeld.nl.",
         "error_contact": "Vul een telefoonnummer of een e-mailadres in.",
-        "error_consent": "Zet een vinkje als je toestemming geeft. Zonder toestemming bewaren we niets.",
+        "error_consent": "Zet een vinkje als je toestemming geeft. Zonder toestemming kunnen we je formulier niet opslaan.",
         "error_client_consent": "Vraag eerst of de persoon het goed vindt. Zet daarna een vinkje.",
         "error_too_long": "Dit is te lang. Maak het korter.",
         "error_choice": "Kies een van de mogelijkheden.",
         "error_generic": "Dit klopt nog niet.",
         "csrf_title": "Het formulier is verlopen",
         "csrf_text": "We konden je formulier niet veilig ontvangen. Misschien stond de pagina te lang open. "
-                     "Er is niets bewaard. Open het formulier opnieuw en probeer het nog eens.",
+                     "Je formulier is niet opgeslagen. Open het opnieuw en probeer het nog eens.",
         "csrf_link": "Open het formulier opnieuw",
         "repeat_title": "Dit formulier is al verstuurd",
         "repeat_text": "We hebben dit formulier al eerder ontvangen. Je hoeft niets opnieuw te doen. "
@@ -226,10 +232,11 @@ TEXT: dict[str, dict[str, str]] = {
         "done_code": "Je code is",
         "done_code_hint": "Schrijf de code op. Noem hem als je ons belt.",
         "done_next_heading": "Wat gebeurt er nu?",
-        "done_step_review": "Een medewerker van ons aanmeldpunt leest je aanmelding.",
-        "done_step_mediator": "Een bemiddelaar uit je regio neemt contact met je op voor een eerste gesprek.",
-        "done_step_other": "Pas daarna, en alleen als jij dat wilt, neemt de bemiddelaar contact op met de ander.",
-        "done_step_callback": "Een medewerker belt je terug en vertelt wat herstelbemiddeling voor je kan doen.",
+        "done_step_review": "Ons aanmeldpunt leest je aanmelding.",
+        "done_step_mediator": "Daarna neemt een bemiddelaar contact met je op om een eerste gesprek te plannen.",
+        "done_step_other": "Pas na dat gesprek, en alleen als jij dat wilt, neemt de bemiddelaar contact op met de ander.",
+        "done_step_callback_review": "Ons aanmeldpunt leest je vraag.",
+        "done_step_callback": "Daarna belt een bemiddelaar je terug voor een eerste gesprek. Daar zit je niet aan vast.",
         "done_stop": "Je kunt altijd nog stoppen. Dat mag op elk moment.",
         "done_home": "Terug naar de startpagina",
     },
@@ -251,8 +258,9 @@ TEXT: dict[str, dict[str, str]] = {
         "home_point_anytime": "It can be soon after it happened. Or years later.",
         "home_point_forms": "You don't have to meet. It can also be by letter, or through the mediator.",
         "chat_heading": "Ask your question in the chat",
-        "chat_text": "Our chatbot answers your questions. You don't have to say who you are. We keep nothing, "
-                     "unless you decide to sign up.",
+        "chat_text": "Our chatbot answers your questions. You don't have to say who you are. The chat forgets "
+                     "your conversation 60 minutes after your last message. Only if you sign up or ask for a call "
+                     "back do we keep your details.",
         "chat_open": "Start the chat",
         "chat_noscript": "The chat needs JavaScript. You can also use the form, or call us.",
         "form_heading": "Prefer a form?",
@@ -264,6 +272,8 @@ TEXT: dict[str, dict[str, str]] = {
         "help_text": "Restorative mediation is not crisis care.",
         "help_112": "In immediate danger? Call 112.",
         "help_113": "Thinking about suicide? Call 113 or 0800-0113 for free. Day and night.",
+        "help_veilig_thuis": "Violence at home, or worried about a child? Call Veilig Thuis 0800-2000.",
+        "help_csg": "Sexual violence in the last few days? Call Centrum Seksueel Geweld 0800-0188.",
         "footer_privacy": "We follow the GDPR. We keep your data no longer than needed.",
         "form_title": "Sign up",
         "form_page_heading": "Sign up for restorative mediation",
@@ -303,8 +313,8 @@ TEXT: dict[str, dict[str, str]] = {
         "region_hint": "Then we look for a mediator near you.",
         "consent_legend": "Consent",
         "consent_text": "We keep your details to contact you about restorative mediation. Only Perspectief staff "
-                        "see them. We keep them at most 5 years after the mediation ends. You may always see them "
-                        "or have them erased.",
+                        "see them. Under the GDPR we keep them, as a rule, at most 5 years after the mediation ends. "
+                        "You may always see them or have them erased.",
         "consent_label": "Yes, I give my consent.",
         "submit": "Send",
         "error_title_prefix": "Error",
@@ -312,14 +322,14 @@ TEXT: dict[str, dict[str, str]] = {
         "error_phone": "This phone number is not right. Write it like this, for example: 06 12345678.",
         "error_email": "This e-mail address is not right. Write it like this, for example: name@example.org.",
         "error_contact": "Fill in a phone number or an e-mail address.",
-        "error_consent": "Tick the box if you give consent. Without consent we keep nothing.",
+        "error_consent": "Tick the box if you give consent. Without consent we cannot save your form.",
         "error_client_consent": "First ask whether the person agrees. Then tick the box.",
         "error_too_long": "This is too long. Please make it shorter.",
         "error_choice": "Choose one of the options.",
         "error_generic": "This is not right yet.",
         "csrf_title": "The form has expired",
-        "csrf_text": "We could not receive your form safely. Perhaps the page was open for too long. Nothing was "
-                     "stored. Open the form again and try once more.",
+        "csrf_text": "We could not receive your form safely. Perhaps the page was open for too long. Your form was "
+                     "not saved. Open the form again and try once more.",
         "csrf_link": "Open the form again",
         "repeat_title": "This form was already sent",
         "repeat_text": "We already received this form. You don't need to do anything again. Lost your code? "
@@ -332,10 +342,11 @@ TEXT: dict[str, dict[str, str]] = {
         "done_code": "Your code is",
         "done_code_hint": "Write the code down. Mention it when you call us.",
         "done_next_heading": "What happens now?",
-        "done_step_review": "Someone at our registration desk reads your sign-up.",
-        "done_step_mediator": "A mediator in your region contacts you for a first conversation.",
-        "done_step_other": "Only after that, and only if you want, the mediator contacts the other person.",
-        "done_step_callback": "Someone calls you back and explains what restorative mediation can do for you.",
+        "done_step_review": "Our registration desk reads your sign-up.",
+        "done_step_mediator": "Then a mediator contacts you to plan a first talk.",
+        "done_step_other": "Only after that talk, and only if you want, does the mediator contact the other person.",
+        "done_step_callback_review": "Our registration desk reads your request.",
+        "done_step_callback": "Then a mediator calls you back for a first talk. It does not commit you to anything.",
         "done_stop": "You can always stop. That is fine at any moment.",
         "done_home": "Back to the home page",
     },

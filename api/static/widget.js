@@ -32,7 +32,7 @@
     nl: {
       launcher: "Chat met ons",
       title: "Chat over herstelbemiddeling",
-      notice: "Je praat met een chatbot, niet met een mens. We bewaren niets, tenzij je je aanmeldt.",
+      notice: "Je praat met een chatbot, niet met een mens. De chat vergeet dit gesprek 60 minuten na je laatste bericht. We bewaren alleen iets als je je aanmeldt.",
       close: "Chat sluiten",
       restart: "Opnieuw beginnen",
       human: "Met een mens praten",
@@ -57,7 +57,7 @@
     en: {
       launcher: "Chat with us",
       title: "Chat about restorative mediation",
-      notice: "You are talking to a chatbot, not a person. We keep nothing, unless you sign up.",
+      notice: "You are talking to a chatbot, not a person. The chat forgets this conversation 60 minutes after your last message. We only keep something if you sign up.",
       close: "Close chat",
       restart: "Start again",
       human: "Talk to a person",

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from api.pages.copy import CHOICES
+from api.pages.copy import CHOICES, RETIRED_CHOICES
 from api.registrations.workflow import STATUS_LABELS
 
 ROLE_LABELS = {"admin": "Beheerder", "intake": "Medewerker aanmeldpunt", "mediator": "Bemiddelaar"}
@@ -42,7 +42,7 @@ def answer(field: str, value: str | None) -> str:
         return dict(REGIONS).get(value, value)
     if field == "kind":
         return KIND_LABELS.get(value, value)
-    return dict(CHOICES["nl"].get(field, [])).get(value, value)
+    return dict(CHOICES["nl"].get(field, []) + RETIRED_CHOICES.get(field, [])).get(value, value)
 
 
 def status(value: str | None) -> str:

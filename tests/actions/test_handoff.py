@@ -59,7 +59,7 @@ async def test_consent_delivers_the_record_and_shows_the_code(standin, backend_e
         "on_behalf": False, "client_consent": False, "referrer_organisation": None, "event_kind": "violence",
         "setting": "work", "when_happened": "1_5_years", "other_party_known": "yes", "procedures": "none",
         "contact_form": "letters", "description": None, "name": "Sam", "phone": "+31612345678", "email": None,
-        "voicemail_ok": "no", "email_ok": "unknown", "call_time": "evening", "region": "utrecht",
+        "voicemail_ok": "no", "email_ok": "unknown", "call_time": "afternoon", "region": "utrecht",
         "language": "nl", "consent": True, "consent_at": None, "consent_version": "2026-11-v1"}
     assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$", record["consent_at"])
     assert outbox.get(request["key"]).state == "delivered"

@@ -17,14 +17,14 @@ def test_summary_lists_answers_in_words_not_codes():
     assert "- Telefoon: +31612345678" in text
     assert "- E-mail: niet ingevuld" in text
     assert "- Regio: Utrecht" in text
-    for code in ("affected", "1_5_years", "unknown", "evening"):
+    for code in ("affected", "1_5_years", "unknown", "afternoon"):
         assert code not in text
     assert "Mail sturen mag" not in text  # email_ok is only asked when an address was given
 
 
 def test_summary_in_english():
     text = summary_text(ValidateIntakeForm(), make_tracker({**ANSWERED, "language": "en"}))
-    assert "- Your role: It happened to me" in text and "- Best time to call: Evening" in text
+    assert "- Your role: It happened to me" in text and "- Best time to call: Afternoon" in text
 
 
 def test_long_description_is_shortened_in_the_summary():

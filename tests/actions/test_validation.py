@@ -30,7 +30,8 @@ async def run(form, domain, slots=None, requested=None, **candidates):
     ("event_kind", "een aanrijding met de auto", "traffic"),
     ("procedures", "ik heb aangifte gedaan", "police_report"),
     ("contact_form", "liever brieven", "letters"),
-    ("call_time", "'s avonds", "evening"),
+    ("call_time", "liefst in de middag", "afternoon"),
+    ("call_time", "Geen voorkeur", "any"),
     ("region", "ik woon in Eindhoven", "noord-brabant"),
     ("region", "Zuid-Holland", "zuid-holland"),
     ("other_party_known", "weet ik niet", "unknown"),
@@ -42,6 +43,13 @@ async def test_closed_answers_map_to_record_values(domain, slot, typed, expected
     assert slots[slot] == expected
     assert slots["invalid_answers"] == 0
     assert said == []
+
+
+async def test_evening_is_not_offered_so_not_taken_as_a_call_time(domain):
+    """Nobody calls in the evening (the office works on working days): "'s avonds" is asked again, not stored."""
+    slots, said = await run(ValidateIntakeForm(), domain, {"phone": "+31612345678"}, "call_time",
+                            call_time="'s avonds")
+    assert slots["call_time"] is None and said == ["utter_invalid_choice"]
 
 
 async def test_unclear_answer_is_asked_again_then_a_way_out_is_offered(domain):
@@ -122,7 +130,7 @@ async def test_referrer_must_give_organisation(domain):
 ANSWERED = {"role": "affected", "event_kind": "violence", "setting": "work", "when_happened": "1_5_years",
             "other_party_known": "yes", "procedures": "none", "contact_form": "letters", "description": "unknown",
             "name": "Sam", "phone": "+31612345678", "email": "unknown", "voicemail_ok": "no",
-            "call_time": "evening", "region": "utrecht"}
+            "call_time": "afternoon", "region": "utrecht"}
 
 
 async def test_summary_then_change_one_answer_then_consent(domain):

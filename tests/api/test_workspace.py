@@ -392,3 +392,13 @@ def test_admin_reads_the_audit_log_page(client, db):
     assert reference in page and "Bekeken" in page and admin_user.email in page
     assert "Audit-Naam" not in page
     assert intake.get("/staff/beheer/audit").status_code == 403
+
+
+def test_a_call_time_no_longer_offered_is_still_shown_in_words():
+    """"evening" is gone from the chat and the form, but registrations made before keep a readable answer."""
+    from api.pages.copy import CHOICES
+    from api.workspace import labels
+
+    assert "evening" not in dict(CHOICES["nl"]["call_time"]) and "evening" not in dict(CHOICES["en"]["call_time"])
+    assert labels.answer("call_time", "evening") == "In de avond (keuze van vroeger)"
+    assert labels.answer("call_time", "afternoon") == "In de middag"

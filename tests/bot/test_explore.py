@@ -18,7 +18,7 @@ async def walk(chat, role: str, event: str, when: str) -> None:
 
 
 async def test_student_after_a_gala_years_ago(chat):
-    await walk(chat, "Het overkwam mij", "Seksueel over een grens", "Jaren geleden")
+    await walk(chat, "Het overkwam mij", "Seksueel grensoverschrijdend gedrag", "Jaren geleden")
     assert "Jij bepaalt" in chat.text and "Een aangifte is niet nodig" in chat.text and "geen termijn" in chat.text
     assert [b["payload"] for b in chat.buttons] == ["/start_registration", "/request_callback", "/explore_decline"]
     slots = await chat.slots()
@@ -26,8 +26,9 @@ async def test_student_after_a_gala_years_ago(chat):
 
 
 async def test_teenager_unsure_whether_he_crossed_a_line(chat):
-    await walk(chat, "Ik weet het niet goed", "Seksueel over een grens", "Kort geleden")
-    assert "of je over een grens ging" in chat.text and "kort na wat er gebeurde" in chat.text
+    await walk(chat, "Ik weet het niet goed", "Seksueel grensoverschrijdend gedrag", "Kort geleden")
+    assert "zonder de ander" in chat.text and "kort na wat er gebeurde" in chat.text
+    assert "Samen met de ander" not in chat.text  # no push towards the other person when unsure
 
 
 async def test_someone_who_caused_a_traffic_accident(chat):
@@ -36,7 +37,7 @@ async def test_someone_who_caused_a_traffic_accident(chat):
 
 
 async def test_nothing_now_is_fine(chat):
-    await walk(chat, "Iemand dichtbij mij", "Geweld of een misdrijf", "Jaren geleden")
+    await walk(chat, "Iemand die dicht bij me staat", "Geweld of een misdrijf", "Jaren geleden")
     await chat(chat.payload("Nu even niets"))
     assert "Dat is goed" in chat.text and "030 234 00 45" in chat.text
 

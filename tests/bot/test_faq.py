@@ -8,14 +8,14 @@ pytestmark = pytest.mark.asyncio(scope="session")
 
 @pytest.mark.parametrize("question, fragment", [
     ("moet ik betalen voor zo'n traject?", "gratis"),
-    ("krijgt mijn baas dit te horen", "Je werkgever, de politie of je familie horen het niet"),
+    ("krijgt mijn baas dit te horen", "Zonder jouw toestemming geven we niets door"),
     ("kan ik er op elk moment mee kappen", "altijd een pauze nemen of stoppen"),
     ("t is al 15 jaar geleden kan het dan nog", "geen termijn"),
-    ("moet ik eerst naar de politie om aangifte te doen", "Bij seksueel misbruik hoeft het niet"),
+    ("moet ik eerst naar de politie om aangifte te doen", "Bij seksueel misbruik is dat niet nodig, ook niet als het lang geleden is"),
     ("moet ik hem echt zien", "Jij kiest wat goed voelt"),
     ("wat als de ander geen contact wil", "een nee later toch een ja"),
     ("wat is jullie nummer", "030 234 00 45"),
-    ("wie krijgt mijn telefoonnummer eigenlijk te zien?", "Alleen de stichting en je bemiddelaar"),
+    ("wie krijgt mijn telefoonnummer eigenlijk te zien?", "Ons aanmeldpunt en je bemiddelaar zien het"),
     ("mag ik als hulpverlener een cliënt aanmelden?", "toestemming"),
     ("is dit niet gewoon therapie?", "geen behandeling"),
     ("wat is herstelbemiddeling eigenlijk", "herstel"),

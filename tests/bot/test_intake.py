@@ -51,7 +51,7 @@ async def test_full_intake_by_buttons_is_handed_off_and_wiped(chat, backend):
     summary = await answer_until_summary(chat, BUTTONS)
     for words in ("Het overkwam mij", "Seksueel grensoverschrijdend gedrag", "Bij een sportclub of vereniging",
                   "Meer dan 5 jaar geleden", "Berichten via de bemiddelaar", "Noor", "+31612345678",
-                  "Noor@example.org", "Avond", "Utrecht"):
+                  "Noor@example.org", "Middag", "Utrecht"):
         assert words in summary
     assert "sport_club" not in summary and "over_5_years" not in summary
     await chat(chat.payload("Klopt"))
@@ -60,6 +60,9 @@ async def test_full_intake_by_buttons_is_handed_off_and_wiped(chat, backend):
     reference = CODE.search(chat.text).group(0)
     if backend.up:
         assert "Je aanmelding is binnen" in chat.text
+        # What happens next, as the done page and the mail say it; no promised number of days.
+        assert "eerste gesprek te plannen" in chat.text and "alleen als jij dat wilt" in chat.text
+        assert "werkdagen 030 234 00 45" in chat.text and "10 werkdagen" not in chat.text
     else:
         assert "je hoeft niets opnieuw te doen" in chat.text
     state, record = stored(backend, reference)
@@ -156,7 +159,7 @@ async def test_declining_consent_keeps_nothing(chat, backend):
     await chat("/affirm")
     before = outbox(backend).due(now=float("inf"))
     await chat(chat.payload("Nee"))
-    assert "niets bewaard" in chat.text and "terugkomen" in chat.text
+    assert "niets verstuurd" in chat.text and "gewist" in chat.text and "terugkomen" in chat.text
     assert not CODE.search(chat.text)
     assert outbox(backend).due(now=float("inf")) == before
     assert (await chat.slots())["name"] is None

@@ -37,7 +37,7 @@ def test_form_without_javascript_stores_a_registration_and_shows_the_code(backen
     page.fill("#name", "Sam")
     page.fill("#phone", "06 1234 5678")
     page.check("#voicemail_ok-no")
-    page.check("#call_time-evening")
+    page.check("#call_time-afternoon")
     page.select_option("#region", "utrecht")
     page.check("#consent")
     page.get_by_role("button", name="Verstuur").click()
@@ -55,7 +55,7 @@ def test_form_without_javascript_stores_a_registration_and_shows_the_code(backen
     assert (stored["role"], stored["event_kind"], stored["setting"]) == ("affected", "sexual_boundary", "sport_club")
     assert (stored["when_happened"], stored["other_party_known"], stored["contact_form"]) == (
         "over_5_years", "yes", "letters")
-    assert (stored["voicemail_ok"], stored["call_time"], stored["region"]) == ("no", "evening", "utrecht")
+    assert (stored["voicemail_ok"], stored["call_time"], stored["region"]) == ("no", "afternoon", "utrecht")
     assert stored["consent"] is True and stored["consent_version"] == "2026-11-v1"
     assert stored["language"] == "nl" and stored["on_behalf"] is False
 
