@@ -8,7 +8,8 @@ pytestmark = pytest.mark.asyncio(scope="session")
 
 async def test_first_suggestions_then_a_phone_number(chat):
     await chat("qwrtzp vlkmn xxj")
-    assert "begreep ik niet" in chat.text
+    assert "begreep ik niet" in chat.text and "liever geen antwoord dat niet klopt" in chat.text
+    assert "Zeg het gerust anders" in chat.text and "030 234 00 45" in chat.text
     assert "/explore" in [b["payload"] for b in chat.buttons] and "/ask_human" in [b["payload"] for b in chat.buttons]
     await chat("zzkrv plomp qqq")
     assert "030 234 00 45" in chat.text and "werkdagen" in chat.text
