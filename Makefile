@@ -74,8 +74,10 @@ purge: migrate
 remind: migrate
 	set -a; . var/secrets.env; set +a; $(API)/python -m api.cli remind
 
+# A workstation: development mode (the API page at /docs, cookies without Secure over http://127.0.0.1) unless
+# INTAKE_ENV says otherwise. Everything else, and every deployment, defaults to production.
 run: envs $(MODEL) migrate
-	$(API)/honcho start -f Procfile -e var/secrets.env
+	INTAKE_ENV=$${INTAKE_ENV:-development} $(API)/honcho start -f Procfile -e var/secrets.env
 
 # --- tests --------------------------------------------------------------------------------------
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here).

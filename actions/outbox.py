@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -61,6 +62,8 @@ class Outbox:
         self.settings = settings
         self.path = Path(settings.outbox_path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        # SQLite gives the -wal and -shm files the mode of the database file: make that one private.
+        os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
         self._crypto = MultiFernet([Fernet(k.encode()) for k in settings.encryption_keys])
         self._lock = threading.Lock()
         # Reports back off like deliveries, so a backend that is away is not asked (and logged) every round.

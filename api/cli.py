@@ -113,8 +113,16 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("purge", help="erase closed registrations past the retention period")
     commands.add_parser("remind", help="mail the desk about new registrations untouched for two working days")
     args = parser.parse_args(argv)
+    os.umask(0o077)  # the secrets file and a new SQLite database: this user only
     if args.command == "init-secrets":
         return init_secrets(args.path)
+    from api.core.config import ConfigError, get_settings
+
+    try:
+        get_settings()
+    except ConfigError as exc:
+        print(f"api.cli: {exc}", file=sys.stderr)
+        return 1
     if args.command == "create-admin":
         return create_admin(args.email)
     if args.command == "remind":

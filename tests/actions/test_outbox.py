@@ -210,6 +210,8 @@ def test_item_failing_too_often_is_reported_once_as_failing_and_keeps_retrying(t
 def test_dead_after_comes_from_the_environment(monkeypatch):
     from actions.config import get_settings
 
+    for name in ("INTAKE_SERVICE_TOKEN", "INTAKE_ENCRYPTION_KEYS"):
+        monkeypatch.setenv(name, stack.TEST_ENV[name])
     monkeypatch.setenv("INTAKE_OUTBOX_DEAD_AFTER", "7")
     get_settings.cache_clear()
     try:
@@ -240,3 +242,21 @@ def test_an_outbox_file_from_before_reports_keeps_working(tmp_path, standin):
     assert outbox.get("key-11").reported is None and outbox.record("key-11") == RECORD
     assert outbox.drain() == 0 and outbox.get("key-11").reported == REJECTED
     assert reports(standin)[0]["idempotency_key"] == "key-11"
+
+
+def test_the_outbox_files_are_private_whatever_the_umask(tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        outbox = Outbox(settings_for("http://127.0.0.1:9", tmp_path / "outbox.sqlite3"))
+        with outbox._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("SELECT count(*) FROM outbox").fetchone()
+            modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in tmp_path.iterdir()}
+            db.execute("COMMIT")
+    finally:
+        os.umask(old)
+    assert modes["outbox.sqlite3"] == 0o600
+    assert all(mode == 0o600 for mode in modes.values()), modes
