@@ -28,11 +28,11 @@ def get_session(request: Request) -> Iterator[Session]:
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 
-_staff_bearer = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
+staff_bearer = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 _service_bearer = HTTPBearer(auto_error=False)
 
 
-def get_current_user(session: SessionDep, token: Annotated[str | None, Depends(_staff_bearer)]) -> StaffUser:
+def get_current_user(session: SessionDep, token: Annotated[str | None, Depends(staff_bearer)]) -> StaffUser:
     user = user_for_token(session, token) if token else None
     if user is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Not signed in or session expired", headers=_UNAUTHORISED)

@@ -61,12 +61,17 @@ router = APIRouter(prefix="/staff", include_in_schema=False, route_class=PageRou
 
 def render(request: Request, settings, name: str, user: StaffUser | None = None, status_code: int = 200,
            **context) -> HTMLResponse:
-    nonce = cookies.csrf_nonce(request)
+    nonce = cookies.csrf_nonce(request, settings)
+
+    def csrf_for(family: str) -> str:
+        return cookies.csrf_token(request, settings, family, nonce)
+
     message = labels.MESSAGES.get(request.query_params.get("melding", ""))
     response = templates.TemplateResponse(
-        request, f"staff/{name}", {"user": user, "csrf_token": cookies.csrf_token(settings, nonce),
-                                   "message": message, **context}, status_code=status_code)
-    cookies.set_csrf_cookie(request, response, nonce)
+        request, f"staff/{name}", {"user": user, "csrf": csrf_for, "message": message, **context},
+        status_code=status_code)
+    if user is None:  # only the sign-in form is bound to the nonce cookie
+        cookies.set_csrf_cookie(request, settings, response, nonce)
     return response
 
 
@@ -79,11 +84,11 @@ def _go_to(path: str) -> HTTPException:
     return HTTPException(status.HTTP_303_SEE_OTHER, headers={"Location": path})
 
 
-def signed_in_user(request: Request, session: SessionDep) -> StaffUser:
+def signed_in_user(request: Request, settings: SettingsDep, session: SessionDep) -> StaffUser:
     """The user of the session cookie; an account without two-factor sign-in is sent to enrol."""
-    user = cookies.current_user(request, session)
+    user = cookies.current_user(request, settings, session)
     if user is None:
-        had_cookie = cookies.session_token(request) is not None
+        had_cookie = cookies.session_token(request, settings) is not None
         raise _go_to("/staff/aanmelden" + ("?melding=expired" if had_cookie else ""))
     return user
 
@@ -100,20 +105,28 @@ def enrolled_user(user: PageUser) -> StaffUser:
 EnrolledPageUser = Annotated[StaffUser, Depends(enrolled_user)]
 
 
-async def posted_form(request: Request, settings: SettingsDep):
-    """The posted form after its CSRF token checked out; 403 otherwise."""
-    try:
-        form = await request.form(**FORM_LIMITS)
-    except (StarletteHTTPException, ValueError):  # a malformed or oversized body is refused like a bad token
-        form = {}
-    if not cookies.csrf_ok(request, settings, form):
-        log.info("workspace form refused: missing or invalid CSRF token path=%s", request.url.path)
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "Het formulier is verlopen of ongeldig. Laad de pagina "
-                                                       "opnieuw en probeer het nog eens.")
-    return form
+def checked_form(family: str):
+    """A dependency: the posted form after its CSRF token (of `family`, cookies.FAMILIES) checked out; 403
+    otherwise."""
+
+    async def posted_form(request: Request, settings: SettingsDep):
+        try:
+            form = await request.form(**FORM_LIMITS)
+        except (StarletteHTTPException, ValueError):  # a malformed or oversized body is refused like a bad token
+            form = {}
+        if not cookies.csrf_ok(request, settings, family, form):
+            log.info("workspace form refused: missing or invalid CSRF token path=%s", request.url.path)
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "Het formulier is verlopen of ongeldig. Laad de pagina "
+                                                           "opnieuw en probeer het nog eens.")
+        return form
+
+    return posted_form
 
 
-CheckedForm = Annotated[object, Depends(posted_form)]
+SignInForm = Annotated[object, Depends(checked_form("sign-in"))]
+AccountForm = Annotated[object, Depends(checked_form("account"))]
+CaseForm = Annotated[object, Depends(checked_form("case"))]
+AdminForm = Annotated[object, Depends(checked_form("admin"))]
 
 
 # --- signing in and out ----------------------------------------------------------------------------
@@ -124,7 +137,7 @@ def sign_in_page(request: Request, settings: SettingsDep) -> HTMLResponse:
 
 
 @router.post("/aanmelden", response_class=HTMLResponse)
-def sign_in(request: Request, settings: SettingsDep, session: SessionDep, form: CheckedForm) -> Response:
+def sign_in(request: Request, settings: SettingsDep, session: SessionDep, form: SignInForm) -> Response:
     email, password, code = (forms.text(form, name, limit) for name, limit in
                              (("email", 254), ("password", staff_service.MAX_PASSWORD_LENGTH), ("code", 32)))
     try:
@@ -137,25 +150,26 @@ def sign_in(request: Request, settings: SettingsDep, session: SessionDep, form: 
         return render(request, settings, "sign_in.html", status_code=401, email=email,
                       error="E-mailadres, wachtwoord of code klopt niet.")
     response = redirect("/staff")
-    cookies.set_session_cookie(request, response, token)
+    cookies.set_session_cookie(request, settings, response, token)
     return response
 
 
 @router.post("/afmelden")
-def sign_out(request: Request, session: SessionDep, form: CheckedForm) -> Response:
-    token = cookies.session_token(request)
+def sign_out(request: Request, settings: SettingsDep, session: SessionDep, form: AccountForm) -> Response:
+    token = cookies.session_token(request, settings)
     if token:
         staff_service.sign_out(session, token)
     response = redirect("/staff/aanmelden", "signed_out")
-    cookies.clear_session_cookie(request, response)
+    cookies.clear_session_cookie(request, settings, response)
     return response
 
 
 @router.post("/overal-afmelden")
-def sign_out_everywhere(request: Request, user: PageUser, session: SessionDep, form: CheckedForm) -> Response:
+def sign_out_everywhere(request: Request, settings: SettingsDep, user: PageUser, session: SessionDep,
+                        form: AccountForm) -> Response:
     staff_service.sign_out_everywhere(session, user.id)
     response = redirect("/staff/aanmelden", "signed_out_everywhere")
-    cookies.clear_session_cookie(request, response)
+    cookies.clear_session_cookie(request, settings, response)
     return response
 
 
@@ -175,7 +189,7 @@ def enrol_page(request: Request, settings: SettingsDep, user: PageUser) -> HTMLR
 
 
 @router.post("/tweestaps", response_class=HTMLResponse)
-def enrol(request: Request, settings: SettingsDep, user: PageUser, session: SessionDep, form: CheckedForm) -> HTMLResponse:
+def enrol(request: Request, settings: SettingsDep, user: PageUser, session: SessionDep, form: AccountForm) -> HTMLResponse:
     # The new secret travels in the form: it is useless without proof (a code from an app holding it).
     secret, code = forms.text(form, "secret", 64), forms.text(form, "code", 16)
     if not security.is_totp_secret(secret):
@@ -209,7 +223,7 @@ def inbox(request: Request, settings: SettingsDep, user: EnrolledPageUser, sessi
 
 @router.post("/niet-afgeleverd/{dead_letter_id}/afgehandeld")
 def resolve_dead_letter(dead_letter_id: int, user: EnrolledPageUser, session: SessionDep,
-                        form: CheckedForm) -> Response:
+                        form: CaseForm) -> Response:
     """The workspace's way to `DELETE /api/dead-letters/{id}`: an admin dealt with the item in the outbox."""
     if user.role != "admin":
         raise HTTPException(status.HTTP_403_FORBIDDEN, "Alleen een beheerder handelt niet-afgeleverde aanmeldingen af.")
@@ -252,7 +266,7 @@ def registration_page(registration_id: int, request: Request, settings: Settings
 
 
 @router.post("/aanmeldingen/{registration_id}/status")
-def change_status(registration_id: int, user: EnrolledPageUser, session: SessionDep, form: CheckedForm) -> Response:
+def change_status(registration_id: int, user: EnrolledPageUser, session: SessionDep, form: CaseForm) -> Response:
     registration = _registration(session, user, registration_id)
     new_status, reason = forms.text(form, "status", 32), forms.note(form, "reason", 500)
     if new_status == "declined" and not reason:
@@ -265,7 +279,7 @@ def change_status(registration_id: int, user: EnrolledPageUser, session: Session
 
 
 @router.post("/aanmeldingen/{registration_id}/toewijzen")
-def assign(registration_id: int, user: EnrolledPageUser, session: SessionDep, form: CheckedForm) -> Response:
+def assign(registration_id: int, user: EnrolledPageUser, session: SessionDep, form: CaseForm) -> Response:
     registration = _registration(session, user, registration_id)
     mediator_id = forms.number(form, "mediator_id")
     try:
@@ -278,7 +292,7 @@ def assign(registration_id: int, user: EnrolledPageUser, session: SessionDep, fo
 
 
 @router.post("/aanmeldingen/{registration_id}/notitie")
-def add_note(registration_id: int, user: EnrolledPageUser, session: SessionDep, form: CheckedForm) -> Response:
+def add_note(registration_id: int, user: EnrolledPageUser, session: SessionDep, form: CaseForm) -> Response:
     registration = _registration(session, user, registration_id)
     text = forms.note(form, "text", 2000)
     if not text:
@@ -300,7 +314,7 @@ def export(registration_id: int, user: EnrolledPageUser, session: SessionDep) ->
 
 
 @router.post("/aanmeldingen/{registration_id}/wissen")
-def erase(registration_id: int, user: EnrolledPageUser, session: SessionDep, form: CheckedForm) -> Response:
+def erase(registration_id: int, user: EnrolledPageUser, session: SessionDep, form: CaseForm) -> Response:
     if user.role != "admin":
         raise HTTPException(status.HTTP_403_FORBIDDEN, "Alleen een beheerder wist aanmeldingen.")
     registration = _registration(session, user, registration_id)
@@ -337,7 +351,7 @@ def users_page(request: Request, settings: SettingsDep, user: AdminPageUser, ses
 
 @router.post("/beheer/gebruikers", response_class=HTMLResponse)
 def create_user(request: Request, settings: SettingsDep, user: AdminPageUser, session: SessionDep,
-                form: CheckedForm) -> Response:
+                form: AdminForm) -> Response:
     values = {"email": forms.text(form, "email", 254), "role": forms.text(form, "role", 16),
               "region": forms.region(form)}
     password = forms.text(form, "password", staff_service.MAX_PASSWORD_LENGTH + 1)
@@ -350,7 +364,7 @@ def create_user(request: Request, settings: SettingsDep, user: AdminPageUser, se
 
 @router.post("/beheer/gebruikers/{user_id}", response_class=HTMLResponse)
 def update_user(user_id: int, request: Request, settings: SettingsDep, user: AdminPageUser, session: SessionDep,
-                form: CheckedForm) -> Response:
+                form: AdminForm) -> Response:
     target = session.get(StaffUser, user_id)
     if target is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Dit account bestaat niet.")
