@@ -21,7 +21,7 @@ MAX_PASSWORD_LENGTH = 1024  # bounds the hashing work one request can cause
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
 SESSION_LIFETIME = timedelta(hours=12)
-SESSION_IDLE_LIMIT = timedelta(minutes=60)
+SESSION_IDLE_LIMIT = timedelta(minutes=30)  # ASVS level 2
 RECOVERY_CODE_COUNT = 10
 
 

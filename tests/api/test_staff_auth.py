@@ -78,9 +78,11 @@ def test_inactive_user_cannot_sign_in(client, db, staff_user):
     assert sign_in(client, email, password, pyotp.TOTP(secret).now()).status_code == 401
 
 
-def test_idle_and_expired_sessions_end(client, db, staff_headers):
+def test_sessions_end_after_30_idle_minutes(client, db, staff_headers):
+    db.execute(update(StaffSession).values(last_seen_at=utcnow() - timedelta(minutes=29)))
+    db.commit()
     assert client.get("/api/registrations", headers=staff_headers).status_code == 200
-    db.execute(update(StaffSession).values(last_seen_at=utcnow() - timedelta(minutes=61)))
+    db.execute(update(StaffSession).values(last_seen_at=utcnow() - timedelta(minutes=31)))
     db.commit()
     assert client.get("/api/registrations", headers=staff_headers).status_code == 401
 
