@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, status
+from fastapi import APIRouter, Depends, Form, HTTPException, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from api.deps import SessionDep
+from api.deps import CurrentUser, SessionDep, staff_bearer
 from api.staff import service
 from api.staff.schemas import Token
 
@@ -25,3 +25,10 @@ def sign_in(form: Annotated[OAuth2PasswordRequestForm, Depends()], session: Sess
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Incorrect e-mail address, password or code",
                             headers={"WWW-Authenticate": "Bearer"}) from None
     return Token(access_token=token)
+
+
+@router.post("/sign-out", status_code=status.HTTP_204_NO_CONTENT)
+def sign_out(user: CurrentUser, session: SessionDep, token: Annotated[str | None, Depends(staff_bearer)]) -> Response:
+    """End this bearer token's session (the others stay; the workspace has "Overal afmelden" for those)."""
+    service.sign_out(session, token)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

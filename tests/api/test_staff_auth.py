@@ -109,3 +109,10 @@ def test_odd_codes_are_refused_not_crashing(client, staff_user):
     for otp in ("１２３４５６", "12345é", "", "12 34 5"):
         assert sign_in(client, email, password, otp).status_code == 401
     assert sign_in(client, email, password, "1" * 17).status_code == 422
+
+
+def test_sign_out_ends_the_bearer_token(client, staff_headers):
+    assert client.post("/api/auth/sign-out").status_code == 401
+    assert client.post("/api/auth/sign-out", headers=staff_headers).status_code == 204
+    assert client.get("/api/registrations", headers=staff_headers).status_code == 401
+    assert client.post("/api/auth/sign-out", headers=staff_headers).status_code == 401
