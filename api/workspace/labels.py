@@ -13,7 +13,8 @@ KIND_LABELS = {"registration": "Aanmelding", "callback": "Terugbelverzoek"}
 LANGUAGE_LABELS = {"nl": "Nederlands", "en": "Engels"}
 AUDIT_ACTIONS = {"view": "Bekeken", "export": "Geëxporteerd", "status": "Status gewijzigd", "assign": "Toegewezen",
                  "note": "Notitie", "erase": "Gewist", "create": "Aangemaakt",
-                 "dead_letter": "Niet afgeleverd: afgehandeld"}
+                 "dead_letter": "Niet afgeleverd: afgehandeld", "history": "Geschiedenis gelezen (API)",
+                 "totp_enrol": "Tweestapsverificatie ingesteld", "password": "Wachtwoord gewijzigd"}
 EVENT_KIND_LABELS = {"status": "Status", "assign": "Toegewezen", "note": "Notitie"}
 REGIONS = [(value, label) for value, label in CHOICES["nl"]["region"] if value != "unknown"] + [
     ("unknown", "Onbekend")]
