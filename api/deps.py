@@ -42,8 +42,16 @@ def get_current_user(session: SessionDep, token: Annotated[str | None, Depends(s
 CurrentUser = Annotated[StaffUser, Depends(get_current_user)]
 
 
+def client_address(request: Request) -> str | None:
+    """The peer address (the proxy's X-Forwarded-For when uvicorn runs with --proxy-headers)."""
+    return request.client.host if request.client else None
+
+
 def get_enrolled_user(user: CurrentUser) -> StaffUser:
-    """Two-factor sign-in is required for every role: an account without TOTP may only enrol."""
+    """Two-factor sign-in is required for every role: an account without TOTP may only enrol. A password an
+    admin chose must be replaced first."""
+    if user.must_change_password:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "Change your password first (POST /api/auth/password)")
     if not user.totp_secret:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "Enrol in two-factor sign-in first (/staff/tweestaps)")
     return user

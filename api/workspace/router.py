@@ -20,7 +20,7 @@ from api.audit import service as audit
 from api.core import security
 from api.core.db import utcnow
 from api.deadletters import service as dead_letters
-from api.deps import SessionDep, SettingsDep
+from api.deps import SessionDep, SettingsDep, client_address
 from api.registrations import service, workflow
 from api.registrations.models import Registration
 from api.staff import service as staff_service
@@ -97,6 +97,8 @@ PageUser = Annotated[StaffUser, Depends(signed_in_user)]
 
 
 def enrolled_user(user: PageUser) -> StaffUser:
+    if user.must_change_password:  # an admin chose it: the user replaces it first
+        raise _go_to("/staff/wachtwoord")
     if not user.totp_secret:
         raise _go_to("/staff/tweestaps")
     return user
@@ -141,17 +143,22 @@ def sign_in(request: Request, settings: SettingsDep, session: SessionDep, form: 
     email, password, code = (forms.text(form, name, limit) for name, limit in
                              (("email", 254), ("password", staff_service.MAX_PASSWORD_LENGTH), ("code", 32)))
     try:
-        token = staff_service.sign_in(session, email, password, code)
-    except staff_service.LockedOut as locked:
-        minutes = max(1, round(locked.retry_after / 60))
+        token = staff_service.sign_in(session, email, password, code, client_address(request))
+    except staff_service.Throttled as throttled:
         return render(request, settings, "sign_in.html", status_code=429, email=email,
-                      error=f"Te veel mislukte pogingen. Probeer het over {minutes} minuten opnieuw.")
+                      error=_wait_message(throttled))
     except staff_service.SignInFailed:
         return render(request, settings, "sign_in.html", status_code=401, email=email,
                       error="E-mailadres, wachtwoord of code klopt niet.")
     response = redirect("/staff")
     cookies.set_session_cookie(request, settings, response, token)
     return response
+
+
+def _wait_message(throttled: staff_service.Throttled) -> str:
+    wait = (f"{throttled.retry_after} seconden" if throttled.retry_after < 120
+            else f"{round(throttled.retry_after / 60)} minuten")
+    return f"Te veel mislukte pogingen. Probeer het over {wait} opnieuw."
 
 
 @router.post("/afmelden")
@@ -194,11 +201,53 @@ def enrol(request: Request, settings: SettingsDep, user: PageUser, session: Sess
     secret, code = forms.text(form, "secret", 64), forms.text(form, "code", 16)
     if not security.is_totp_secret(secret):
         secret = security.new_totp_secret()
-    codes = staff_service.enrol_totp(session, user, secret, code)
+    try:
+        # Replacing a second factor needs the password and a code of the old one (or a recovery code).
+        codes = staff_service.enrol_totp(
+            session, user, secret, code, password=forms.text(form, "password", staff_service.MAX_PASSWORD_LENGTH),
+            proof=forms.text(form, "proof", 32), keep_token=cookies.session_token(request, settings),
+            address=client_address(request))
+    except staff_service.Throttled as throttled:
+        return _enrol_page(request, settings, user, secret, status_code=429, error=_wait_message(throttled))
+    except staff_service.SignInFailed:
+        return _enrol_page(request, settings, user, secret, status_code=403,
+                           error="Je wachtwoord of je huidige code (of herstelcode) klopt niet.")
     if codes is None:
         return _enrol_page(request, settings, user, secret, status_code=422,
                            error="Deze code klopt niet. Kijk of de tijd op je telefoon klopt en typ de nieuwste code.")
     return render(request, settings, "recovery_codes.html", user, codes=codes)
+
+
+# --- own password ----------------------------------------------------------------------------------
+
+def _password_page(request: Request, settings, user: StaffUser, error: str | None = None,
+                   status_code: int = 200) -> HTMLResponse:
+    return render(request, settings, "password.html", user, status_code=status_code, error=error,
+                  min_password=staff_service.MIN_PASSWORD_LENGTH)
+
+
+@router.get("/wachtwoord", response_class=HTMLResponse)
+def password_page(request: Request, settings: SettingsDep, user: PageUser) -> HTMLResponse:
+    return _password_page(request, settings, user)
+
+
+@router.post("/wachtwoord", response_class=HTMLResponse)
+def change_password(request: Request, settings: SettingsDep, user: PageUser, session: SessionDep,
+                    form: AccountForm) -> Response:
+    new = forms.text(form, "new_password", staff_service.MAX_PASSWORD_LENGTH + 1)
+    if new != forms.text(form, "repeat_password", staff_service.MAX_PASSWORD_LENGTH + 1):
+        return _password_page(request, settings, user, "De twee nieuwe wachtwoorden zijn niet gelijk.", 422)
+    try:
+        staff_service.change_password(
+            session, user, forms.text(form, "current_password", staff_service.MAX_PASSWORD_LENGTH), new,
+            keep_token=cookies.session_token(request, settings), address=client_address(request))
+    except staff_service.Throttled as throttled:
+        return _password_page(request, settings, user, _wait_message(throttled), 429)
+    except staff_service.SignInFailed:
+        return _password_page(request, settings, user, "Je huidige wachtwoord klopt niet.", 403)
+    except ValueError as refused:
+        return _password_page(request, settings, user, forms.user_error(str(refused)), 422)
+    return redirect("/staff", "password_changed")
 
 
 # --- inbox -----------------------------------------------------------------------------------------
@@ -356,7 +405,8 @@ def create_user(request: Request, settings: SettingsDep, user: AdminPageUser, se
               "region": forms.region(form)}
     password = forms.text(form, "password", staff_service.MAX_PASSWORD_LENGTH + 1)
     try:
-        staff_service.create_user(session, values["email"], password, values["role"], region=values["region"] or None)
+        staff_service.create_user(session, values["email"], password, values["role"], region=values["region"] or None,
+                                  must_change_password=True)  # the admin knows it: the user replaces it
     except ValueError as exc:
         return _users_page(request, settings, user, session, forms.user_error(str(exc)), values, 422)
     return redirect("/staff/beheer/gebruikers", "user_created")
