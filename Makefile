@@ -67,8 +67,10 @@ migrate: .venv/api/.installed var/secrets.env
 admin: migrate
 	set -a; . var/secrets.env; set +a; $(API)/python -m api.cli create-admin
 
-purge: migrate
+# Also the outbox: delivered rows and dead letters older than INTAKE_OUTBOX_RETENTION_DAYS (default 7).
+purge: migrate .venv/bot/.installed
 	set -a; . var/secrets.env; set +a; $(API)/python -m api.cli purge
+	set -a; . var/secrets.env; set +a; $(BOT)/python -m actions.purge
 
 # Mail the desk how many new registrations are untouched after two working days (schedule daily, like purge).
 remind: migrate

@@ -28,6 +28,9 @@ class Settings:
     retry_cap: float = 300.0
     # After this many failed attempts a pending item is reported to staff as "failing" (once); it keeps retrying.
     dead_after_attempts: int = 20
+    # Delivered rows (key, reference, state; the record is blanked at delivery) are deleted this long after delivery;
+    # `make purge` deletes dead letters (with their encrypted record) this long after they were refused.
+    retention_days: float = 7.0
 
 
 def known_public_secrets() -> frozenset[str]:
@@ -64,4 +67,5 @@ def get_settings() -> Settings:
         encryption_keys=keys,
         outbox_path=Path(env.get("INTAKE_OUTBOX_PATH", "var/outbox.sqlite3")),
         dead_after_attempts=int(env.get("INTAKE_OUTBOX_DEAD_AFTER", "20")),
+        retention_days=float(env.get("INTAKE_OUTBOX_RETENTION_DAYS", "7")),
     )

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     admin_password: SecretStr | None = None
     admin_totp_secret: SecretStr | None = None
     retention_days: int = Field(1825, ge=1)
+    # Dead-letter notices (and, in the action server, the outbox's dead letters and delivered rows) older than this
+    # are deleted by `make purge`.
+    outbox_retention_days: float = Field(7.0, gt=0)
     # Where staff open the workspace; used for the link in notification mails.
     public_url: str = "http://127.0.0.1:8000"
     # Mail: no SMTP host means no mail is sent (logged once per registration, without details).

@@ -260,3 +260,32 @@ def test_the_outbox_files_are_private_whatever_the_umask(tmp_path):
         os.umask(old)
     assert modes["outbox.sqlite3"] == 0o600
     assert all(mode == 0o600 for mode in modes.values()), modes
+
+
+def test_delivered_rows_go_after_the_retention_period_and_purge_clears_old_dead_letters(tmp_path, standin):
+    outbox = Outbox(settings_for(standin.url, tmp_path / "outbox.sqlite3", retry_base=0, retention_days=7))
+    standin.faults = ["201", "422"]
+    outbox.add("delivered", "PH-AAAA-2222", RECORD, hold=0)
+    outbox.add("refused", "PH-BBBB-3333", RECORD, hold=0)
+    assert outbox.attempt("delivered") is Delivery.DELIVERED and outbox.attempt("refused") is Delivery.REJECTED
+    week = 7 * 86400
+    assert outbox.forget_delivered(now=time.time() + week - 60) == 0  # still within retention
+    assert outbox.purge_dead(now=time.time() + week - 60) == []
+    outbox.drain()  # the retry loop's round forgets old delivered rows too; now nothing is old yet
+    assert outbox.get("delivered") is not None
+    assert outbox.forget_delivered(now=time.time() + week + 60) == 1
+    assert outbox.get("delivered") is None and outbox.get("refused").state == DEAD  # dead letters wait for purge
+    assert outbox.purge_dead(now=time.time() + week + 60) == ["PH-BBBB-3333"]
+    assert outbox.get("refused") is None
+
+
+def test_make_purge_runs_the_outbox_purge(tmp_path):
+    import os
+    import subprocess
+
+    assert "$(BOT)/python -m actions.purge" in (stack.ROOT / "Makefile").read_text()
+    env = {**os.environ, **stack.TEST_ENV, "INTAKE_OUTBOX_PATH": str(tmp_path / "outbox.sqlite3")}
+    done = subprocess.run([str(stack.BOT_BIN / "python"), "-m", "actions.purge"], cwd=stack.ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "0 delivered row(s) and 0 dead letter(s) older than 7 days deleted." in done.stdout
