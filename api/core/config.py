@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     chat_rate_window: float = Field(60.0, gt=0)
     form_rate_limit: int = Field(10, ge=1)  # POST /aanmelden, /en/aanmelden
     form_rate_window: float = Field(600.0, gt=0)
-    sign_in_rate_limit: int = Field(10, ge=1)  # POST /api/auth/token (the per-account lock-out comes on top)
+    sign_in_rate_limit: int = Field(10, ge=1)  # POST /api/auth/token (api/staff/throttle.py comes on top)
     sign_in_rate_window: float = Field(300.0, gt=0)
     conversations_limit: int = Field(30, ge=1)  # distinct chat senders per client
     conversations_window: float = Field(3600.0, gt=0)
