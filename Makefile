@@ -67,15 +67,19 @@ migrate: .venv/api/.installed var/secrets.env
 admin: migrate
 	set -a; . var/secrets.env; set +a; $(API)/python -m api.cli create-admin
 
-purge: migrate
+# Also the outbox: delivered rows and dead letters older than INTAKE_OUTBOX_RETENTION_DAYS (default 7).
+purge: migrate .venv/bot/.installed
 	set -a; . var/secrets.env; set +a; $(API)/python -m api.cli purge
+	set -a; . var/secrets.env; set +a; $(BOT)/python -m actions.purge
 
 # Mail the desk how many new registrations are untouched after two working days (schedule daily, like purge).
 remind: migrate
 	set -a; . var/secrets.env; set +a; $(API)/python -m api.cli remind
 
+# A workstation: development mode (the API page at /docs, cookies without Secure over http://127.0.0.1) unless
+# INTAKE_ENV says otherwise. Everything else, and every deployment, defaults to production.
 run: envs $(MODEL) migrate
-	$(API)/honcho start -f Procfile -e var/secrets.env
+	INTAKE_ENV=$${INTAKE_ENV:-development} $(API)/honcho start -f Procfile -e var/secrets.env
 
 # --- tests --------------------------------------------------------------------------------------
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here).

@@ -6,12 +6,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-# Development defaults only; `make run` and the tests pass their own values. Production refuses them.
-_DEV_TOKEN = "dev-service-token-change-me"
-_DEV_KEY = "ZGV2LWtleS1kZXYta2V5LWRldi1rZXktZGV2LWtleTA="
-# The backend's development values are just as public (api/core/config.py); production refuses them too.
-_PUBLIC_TOKENS = (_DEV_TOKEN, "dev-only-service-token-never-use-in-production")
-_PUBLIC_KEYS = (_DEV_KEY, "ZGV2LW9ubHkta2V5LW5ldmVyLXVzZS1pbi1wcm9kISE=")
+# Secrets written in this repository, one list with the backend (api/core/config.py): never accepted.
+PUBLIC_SECRETS_FILE = Path(__file__).resolve().parents[1] / "known-public-secrets.txt"
 MIN_SECRET_LENGTH = 32  # as the backend
 ENVIRONMENTS = ("development", "test", "production")
 
@@ -32,35 +28,44 @@ class Settings:
     retry_cap: float = 300.0
     # After this many failed attempts a pending item is reported to staff as "failing" (once); it keeps retrying.
     dead_after_attempts: int = 20
+    # Delivered rows (key, reference, state; the record is blanked at delivery) are deleted this long after delivery;
+    # `make purge` deletes dead letters (with their encrypted record) this long after they were refused.
+    retention_days: float = 7.0
 
 
-def _refuse_public_secrets(env, keys: tuple[str, ...]) -> None:
-    """In production the dev defaults would encrypt the outbox with a key anyone can read in this repository."""
+def known_public_secrets() -> frozenset[str]:
+    lines = PUBLIC_SECRETS_FILE.read_text().splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def _refuse_unsafe_secrets(env, keys: tuple[str, ...]) -> None:
+    """Every mode: there are no defaults, and a published key would encrypt the outbox for anyone to read."""
+    public = known_public_secrets()
     problems = []
     token = env.get("INTAKE_SERVICE_TOKEN", "")
-    if token in _PUBLIC_TOKENS or len(token) < MIN_SECRET_LENGTH:
-        problems.append(f"INTAKE_SERVICE_TOKEN is missing, a development default or shorter than {MIN_SECRET_LENGTH} "
-                        "characters")
-    if not keys or set(keys) & set(_PUBLIC_KEYS):  # a missing variable gives the dev key
-        problems.append("INTAKE_ENCRYPTION_KEYS is missing or contains a development key")
+    if token in public or len(token) < MIN_SECRET_LENGTH:
+        problems.append(f"INTAKE_SERVICE_TOKEN is missing, shorter than {MIN_SECRET_LENGTH} characters or a "
+                        "published value")
+    if not keys or set(keys) & public:
+        problems.append("INTAKE_ENCRYPTION_KEYS is missing or holds a published key")
     if problems:
-        raise ConfigError("refusing to start in production: " + "; ".join(problems))
+        raise ConfigError("refusing to start: " + "; ".join(problems))
 
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """Read the environment once per process; ConfigError in production when a secret is missing or public."""
+    """Read the environment once per process; ConfigError when a secret is missing, short or published."""
     env = os.environ
-    mode = env.get("INTAKE_ENV", "development")
-    if mode not in ENVIRONMENTS:  # a typo must not quietly mean "development"
+    mode = env.get("INTAKE_ENV", "production")
+    if mode not in ENVIRONMENTS:  # a typo must not quietly mean something looser
         raise ConfigError(f"INTAKE_ENV must be one of {', '.join(ENVIRONMENTS)}")
-    keys = tuple(k.strip() for k in env.get("INTAKE_ENCRYPTION_KEYS", _DEV_KEY).split(",") if k.strip())
-    if mode == "production":
-        _refuse_public_secrets(env, keys)
+    keys = tuple(k.strip() for k in env.get("INTAKE_ENCRYPTION_KEYS", "").split(",") if k.strip())
+    _refuse_unsafe_secrets(env, keys)
     return Settings(
         backend_url=env.get("INTAKE_BACKEND_URL", "http://127.0.0.1:8000").rstrip("/"),
-        service_token=env.get("INTAKE_SERVICE_TOKEN", _DEV_TOKEN),
+        service_token=env["INTAKE_SERVICE_TOKEN"],
         encryption_keys=keys,
         outbox_path=Path(env.get("INTAKE_OUTBOX_PATH", "var/outbox.sqlite3")),
         dead_after_attempts=int(env.get("INTAKE_OUTBOX_DEAD_AFTER", "20")),
+        retention_days=float(env.get("INTAKE_OUTBOX_RETENTION_DAYS", "7")),
     )

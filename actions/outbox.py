@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -61,6 +62,8 @@ class Outbox:
         self.settings = settings
         self.path = Path(settings.outbox_path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        # SQLite gives the -wal and -shm files the mode of the database file: make that one private.
+        os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
         self._crypto = MultiFernet([Fernet(k.encode()) for k in settings.encryption_keys])
         self._lock = threading.Lock()
         # Reports back off like deliveries, so a backend that is away is not asked (and logged) every round.
@@ -173,10 +176,32 @@ class Outbox:
             stored += 1
         return stored
 
+    def _delete_older(self, state: str, now: float | None) -> list[str]:
+        """Delete rows in `state` last changed more than the retention period ago; returns their references."""
+        cutoff = (time.time() if now is None else now) - self.settings.retention_days * 86400
+        with self._connect() as db:
+            rows = db.execute("DELETE FROM outbox WHERE state = ? AND updated_at < ? RETURNING reference",
+                              (state, cutoff)).fetchall()
+        return [r[0] for r in rows]
+
+    def forget_delivered(self, now: float | None = None) -> int:
+        """Delivered rows past the retention period go (their record was blanked at delivery already)."""
+        return len(self._delete_older(DELIVERED, now))
+
+    def purge_dead(self, now: float | None = None) -> list[str]:
+        """Dead letters refused longer than the retention period ago go, record and all (`make purge`): staff
+        were told (the backend's dead-letter list) and had that long to resend or settle them."""
+        references = self._delete_older(DEAD, now)
+        for reference in references:
+            log.warning("dead letter %s deleted after the retention period", reference)
+        return references
+
     def drain(self) -> int:
-        """Try every item that is due once, then report stuck ones; returns how many were delivered."""
+        """Try every item that is due once, report stuck ones, forget old delivered ones; returns how many were
+        delivered."""
         delivered = sum(self.attempt(key) is Delivery.DELIVERED for key in self.due())
         self.report()
+        self.forget_delivered()
         return delivered
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from rasa_sdk import endpoint
@@ -47,6 +48,7 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("sanic.access").setLevel(logging.WARNING)
 
+    os.umask(0o077)  # the outbox and its -wal/-shm files: this user only
     try:  # the first read of the settings: refuse before anything listens
         settings = get_settings()
     except ConfigError as exc:

@@ -67,19 +67,27 @@ def create_admin(email: str | None) -> int:
 
 
 def purge() -> int:
-    """Erase closed registrations older than INTAKE_RETENTION_DAYS."""
+    """Erase closed registrations older than INTAKE_RETENTION_DAYS, dead-letter notices older than
+    INTAKE_OUTBOX_RETENTION_DAYS and sign-in throttling rows whose window has ended."""
     from api.core.config import get_settings
+    from api.deadletters import service as dead_letters
     from api.registrations.service import purge_closed
+    from api.staff import throttle
 
-    days = get_settings().retention_days
+    settings = get_settings()
+    days = settings.retention_days
     try:
         with _session() as session:
             result = purge_closed(session, days)
+            dead = dead_letters.purge_old(session, settings.outbox_retention_days)
+            throttle.forget_old(session)
     except (OperationalError, ProgrammingError):
         print("the database is not migrated: run `make migrate` first", file=sys.stderr)
         return 1
     print(f"Erased {result.erased} registration(s) closed before {result.cutoff:%Y-%m-%d} "
           f"(retention {days} days); {result.closed_kept} closed registration(s) are still within retention.")
+    print(f"Removed {len(dead)} dead-letter notice(s) older than {settings.outbox_retention_days:g} days"
+          f"{': ' + ', '.join(dead) if dead else ''}.")
     if result.not_closed:
         print(f"{result.not_closed} registration(s) are not closed and were kept: only closed or declined "
               "registrations reach the retention limit.")
@@ -113,8 +121,16 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("purge", help="erase closed registrations past the retention period")
     commands.add_parser("remind", help="mail the desk about new registrations untouched for two working days")
     args = parser.parse_args(argv)
+    os.umask(0o077)  # the secrets file and a new SQLite database: this user only
     if args.command == "init-secrets":
         return init_secrets(args.path)
+    from api.core.config import ConfigError, get_settings
+
+    try:
+        get_settings()
+    except ConfigError as exc:
+        print(f"api.cli: {exc}", file=sys.stderr)
+        return 1
     if args.command == "create-admin":
         return create_admin(args.email)
     if args.command == "remind":

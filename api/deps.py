@@ -28,11 +28,11 @@ def get_session(request: Request) -> Iterator[Session]:
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 
-_staff_bearer = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
+staff_bearer = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 _service_bearer = HTTPBearer(auto_error=False)
 
 
-def get_current_user(session: SessionDep, token: Annotated[str | None, Depends(_staff_bearer)]) -> StaffUser:
+def get_current_user(session: SessionDep, token: Annotated[str | None, Depends(staff_bearer)]) -> StaffUser:
     user = user_for_token(session, token) if token else None
     if user is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Not signed in or session expired", headers=_UNAUTHORISED)
@@ -42,8 +42,16 @@ def get_current_user(session: SessionDep, token: Annotated[str | None, Depends(_
 CurrentUser = Annotated[StaffUser, Depends(get_current_user)]
 
 
+def client_address(request: Request) -> str | None:
+    """The peer address (the proxy's X-Forwarded-For when uvicorn runs with --proxy-headers)."""
+    return request.client.host if request.client else None
+
+
 def get_enrolled_user(user: CurrentUser) -> StaffUser:
-    """Two-factor sign-in is required for every role: an account without TOTP may only enrol."""
+    """Two-factor sign-in is required for every role: an account without TOTP may only enrol. A password an
+    admin chose must be replaced first."""
+    if user.must_change_password:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "Change your password first (POST /api/auth/password)")
     if not user.totp_secret:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "Enrol in two-factor sign-in first (/staff/tweestaps)")
     return user

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import sys
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from sqlalchemy.exc import DataError, OperationalError
 from api.audit.router import router as audit_router
 from api.chat.router import router as chat_router
 from api.chat.service import RasaGateway
-from api.core.config import Settings, get_settings
+from api.core.config import ConfigError, Settings, get_settings
 from api.core.db import make_engine, make_session_factory
 from api.core.limits import LimitsMiddleware
 from api.core.logging import configure_logging
@@ -114,4 +116,9 @@ def create_app() -> FastAPI:
     return app
 
 
-app = create_app()
+# Files this process creates (the SQLite database and its -wal/-shm) are for this user only.
+os.umask(0o077)
+try:
+    app = create_app()
+except ConfigError as exc:  # one line on stderr naming the variable, exit status 1; never a traceback
+    sys.exit(f"api: {exc}")

@@ -3,7 +3,7 @@ from api.audit.models import AuditEntry
 from api.core.db import Base
 from api.deadletters.models import DeadLetter
 from api.registrations.models import IdempotencyKey, Registration, RegistrationEvent
-from api.staff.models import LoginFailure, RecoveryCode, StaffSession, StaffUser
+from api.staff.models import RecoveryCode, SignInThrottle, StaffSession, StaffUser
 
-__all__ = ["AuditEntry", "Base", "DeadLetter", "IdempotencyKey", "LoginFailure", "RecoveryCode", "Registration",
-           "RegistrationEvent", "StaffSession", "StaffUser"]
+__all__ = ["AuditEntry", "Base", "DeadLetter", "IdempotencyKey", "RecoveryCode", "Registration", "RegistrationEvent",
+           "SignInThrottle", "StaffSession", "StaffUser"]

@@ -25,7 +25,8 @@ def content_security_policy(frame_ancestors: str) -> str:
 
 
 class SecurityHeadersMiddleware:
-    """Adds CSP, nosniff, no-referrer and a Permissions-Policy; `Cache-Control: no-store` on HTML."""
+    """Adds CSP, nosniff, no-referrer and a Permissions-Policy; `Cache-Control: no-store` on HTML and on every
+    /api and /staff answer; HSTS on https."""
 
     def __init__(self, app: ASGIApp, frame_ancestors: str = "'none'") -> None:
         self.app = app
@@ -46,9 +47,15 @@ class SecurityHeadersMiddleware:
                 for name, value in self.headers.items():
                     headers.setdefault(name, value)
                 headers.setdefault("Content-Security-Policy", self.csp)
-                # A page about a sensitive subject must not linger in the browser's or a proxy's cache.
-                if headers.get("content-type", "").startswith("text/html"):
+                # A page about a sensitive subject, and every API or workspace answer (JSON and exports carry
+                # decrypted details), must not linger in the browser's or a proxy's cache.
+                path = scope.get("path", "")
+                if (headers.get("content-type", "").startswith("text/html") or path.startswith(("/api/", "/staff"))
+                        or path in ("/api", "/docs")):
                     headers["Cache-Control"] = "no-store"
+                # Over https, the browser must never try plain http again (a network could strip the TLS).
+                if scope.get("scheme") == "https":
+                    headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

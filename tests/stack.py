@@ -5,8 +5,10 @@ Standard library only: both virtualenvs import it (conversation tests in .venv/b
 """
 from __future__ import annotations
 
+import base64
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -23,13 +25,12 @@ API_BIN = ROOT / ".venv" / "api" / "bin"
 MODEL = ROOT / "models" / "intake.tar.gz"
 REDIS_ENDPOINTS = "bot/endpoints.redis.yml"  # several Rasa processes: conversations shared through Redis
 
-# Fixed test secrets: never used outside tests.
+# Fresh secrets for each test run (no secret has a published value); child processes get them through TEST_ENV.
 TEST_ENV = {
     "INTAKE_ENV": "test",
-    "INTAKE_SERVICE_TOKEN": "test-service-token-0123456789abcdef",
-    # Fernet key (32 url-safe base64 bytes), test only.
-    "INTAKE_ENCRYPTION_KEYS": "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktMDAwMDA=",
-    "INTAKE_SECRET_KEY": "test-secret-key-0123456789abcdef0123456789abcdef",
+    "INTAKE_SERVICE_TOKEN": secrets.token_urlsafe(32),
+    "INTAKE_ENCRYPTION_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),  # a Fernet key
+    "INTAKE_SECRET_KEY": secrets.token_urlsafe(48),
     # Conversation and browser tests send bursts from one address; tests/api/test_limits.py sets its own limits.
     "INTAKE_CHAT_RATE_LIMIT": "100000",
     "INTAKE_FORM_RATE_LIMIT": "100000",
@@ -107,7 +108,8 @@ def start_backend(log_dir: Path, database_url: str, rasa_url: str = "http://127.
     """Migrate `database_url` and start the backend; returns the process and its base URL."""
     migrate(database_url)
     port = port or free_port()
-    proc = Process("backend", [str(API_BIN / "uvicorn"), "api.main:app", "--host", "127.0.0.1", "--port", str(port)],
+    proc = Process("backend", [str(API_BIN / "uvicorn"), "api.main:app", "--host", "127.0.0.1", "--port", str(port),
+                    "--no-server-header", "--no-access-log"],
                    {"DATABASE_URL": database_url, "INTAKE_RASA_URL": rasa_url, **(env or {})}, log_dir)
     url = f"http://127.0.0.1:{port}"
     wait_http(url + "/api/health", 60, proc)

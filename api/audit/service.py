@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 from api.audit.models import AuditEntry
 from api.core.db import utcnow
 
-ACTIONS = ("view", "export", "status", "assign", "note", "erase", "create", "dead_letter")
+ACTIONS = ("view", "history", "export", "status", "assign", "note", "erase", "create", "dead_letter", "totp_enrol",
+           "password")
 
 
 def record(session: Session, actor, action: str, registration, detail: str = "", *,

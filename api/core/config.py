@@ -2,17 +2,15 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 from cryptography.fernet import Fernet
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# Development-only secrets, so `uvicorn api.main:app` works on a fresh checkout. Production refuses them.
-DEV_SERVICE_TOKEN = "dev-only-service-token-never-use-in-production"
-# base64 of b"dev-only-key-never-use-in-prod!!" (a valid Fernet key).
-DEV_ENCRYPTION_KEY = "ZGV2LW9ubHkta2V5LW5ldmVyLXVzZS1pbi1wcm9kISE="
-DEV_SECRET_KEY = "dev-only-secret-key-never-use-in-production"
+# Secrets that are written in this repository (one list, also read by actions/config.py): never accepted.
+PUBLIC_SECRETS_FILE = Path(__file__).resolve().parents[2] / "known-public-secrets.txt"
 MIN_SECRET_LENGTH = 32
 
 
@@ -22,10 +20,12 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="INTAKE_", extra="ignore", populate_by_name=True)
 
     database_url: str = Field("sqlite:///var/intake.sqlite3", validation_alias="DATABASE_URL")
-    env: Literal["development", "test", "production"] = "development"
-    service_token: SecretStr = SecretStr(DEV_SERVICE_TOKEN)
-    encryption_keys: SecretStr = SecretStr(DEV_ENCRYPTION_KEY)
-    secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
+    # Production unless told otherwise: a forgotten variable must not loosen anything.
+    env: Literal["development", "test", "production"] = "production"
+    # No defaults: a missing secret is refused in every mode (make run and the tests pass their own).
+    service_token: SecretStr | None = None
+    encryption_keys: SecretStr | None = None
+    secret_key: SecretStr | None = None
     # One Rasa base URL, or several separated by commas (scale-out: they must share the Redis tracker store).
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout: float = Field(10.0, gt=0, le=60)
@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     admin_password: SecretStr | None = None
     admin_totp_secret: SecretStr | None = None
     retention_days: int = Field(1825, ge=1)
+    # Dead-letter notices (and, in the action server, the outbox's dead letters and delivered rows) older than this
+    # are deleted by `make purge`.
+    outbox_retention_days: float = Field(7.0, gt=0)
     # Where staff open the workspace; used for the link in notification mails.
     public_url: str = "http://127.0.0.1:8000"
     # Mail: no SMTP host means no mail is sent (logged once per registration, without details).
@@ -54,7 +57,7 @@ class Settings(BaseSettings):
     chat_rate_window: float = Field(60.0, gt=0)
     form_rate_limit: int = Field(10, ge=1)  # POST /aanmelden, /en/aanmelden
     form_rate_window: float = Field(600.0, gt=0)
-    sign_in_rate_limit: int = Field(10, ge=1)  # POST /api/auth/token (the per-account lock-out comes on top)
+    sign_in_rate_limit: int = Field(10, ge=1)  # POST /api/auth/token (api/staff/throttle.py comes on top)
     sign_in_rate_window: float = Field(300.0, gt=0)
     conversations_limit: int = Field(30, ge=1)  # distinct chat senders per client
     conversations_window: float = Field(3600.0, gt=0)
@@ -64,7 +67,9 @@ class Settings(BaseSettings):
 
     @field_validator("encryption_keys")
     @classmethod
-    def _keys_are_fernet_keys(cls, value: SecretStr) -> SecretStr:
+    def _keys_are_fernet_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
         keys = [k.strip() for k in value.get_secret_value().split(",") if k.strip()]
         if not keys:
             raise ValueError("INTAKE_ENCRYPTION_KEYS needs at least one Fernet key")
@@ -104,27 +109,28 @@ class Settings(BaseSettings):
         return ",".join(url.strip().rstrip("/") for url in value.split(",") if url.strip())
 
     @model_validator(mode="after")
-    def _production_needs_real_secrets(self) -> "Settings":
-        if self.env != "production":
-            return self
+    def _real_secrets(self) -> "Settings":
+        """Every mode: a missing, short or published secret is refused, naming the variable, never the value."""
+        public = known_public_secrets()
         problems = []
-        for name, value, default in (
-            ("INTAKE_SERVICE_TOKEN", self.service_token, DEV_SERVICE_TOKEN),
-            ("INTAKE_SECRET_KEY", self.secret_key, DEV_SECRET_KEY),
-        ):
-            secret = value.get_secret_value()
-            if secret == default or len(secret) < MIN_SECRET_LENGTH:
-                problems.append(f"{name} is the development default or shorter than {MIN_SECRET_LENGTH} characters")
-        if DEV_ENCRYPTION_KEY in self.encryption_key_list:
-            problems.append("INTAKE_ENCRYPTION_KEYS contains the development key")
+        for name, value in (("INTAKE_SERVICE_TOKEN", self.service_token), ("INTAKE_SECRET_KEY", self.secret_key)):
+            secret = value.get_secret_value() if value else ""
+            if len(secret) < MIN_SECRET_LENGTH or secret in public:
+                problems.append(f"{name} is missing, shorter than {MIN_SECRET_LENGTH} characters or a published value")
+        if not self.encryption_key_list or set(self.encryption_key_list) & public:
+            problems.append("INTAKE_ENCRYPTION_KEYS is missing or holds a published key")
+        # Mail carries reference codes and, with a username, the SMTP password: never in plain text in production.
+        if self.env == "production" and self.smtp_host and not (self.smtp_starttls or self.smtp_ssl):
+            problems.append("INTAKE_SMTP_STARTTLS or INTAKE_SMTP_SSL must be true in production")
         if problems:
-            raise ValueError("refusing to start in production: " + "; ".join(problems))
+            raise ValueError("refusing to start: " + "; ".join(problems))
         return self
 
     @property
     def encryption_key_list(self) -> list[str]:
         """Fernet keys, first one encrypts."""
-        return [k.strip() for k in self.encryption_keys.get_secret_value().split(",") if k.strip()]
+        value = self.encryption_keys.get_secret_value() if self.encryption_keys else ""
+        return [k.strip() for k in value.split(",") if k.strip()]
 
     @property
     def rasa_urls(self) -> list[str]:
@@ -135,7 +141,31 @@ class Settings(BaseSettings):
         return self.database_url.startswith("sqlite")
 
 
+@lru_cache(maxsize=1)
+def known_public_secrets() -> frozenset[str]:
+    lines = PUBLIC_SECRETS_FILE.read_text().splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+class ConfigError(ValueError):
+    """The environment holds a setting the backend refuses; one line naming the variables, never their values."""
+
+
 @lru_cache
 def get_settings() -> Settings:
-    """The process's settings, read from the environment on first use."""
-    return Settings()
+    """The process's settings, read from the environment on first use; ConfigError when refused."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise ConfigError(describe(exc)) from None
+
+
+def describe(exc: ValidationError) -> str:
+    """One line: each refused variable with pydantic's reason (the input is left out: it may be a secret)."""
+    parts = []
+    for error in exc.errors():
+        message = error["msg"].removeprefix("Value error, ")
+        loc = [str(part) for part in error.get("loc", ())]
+        name = "DATABASE_URL" if loc == ["database_url"] else f"INTAKE_{loc[0].upper()}" if loc else ""
+        parts.append(message if not name or name in message else f"{name}: {message}")
+    return "; ".join(parts)

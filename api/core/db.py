@@ -1,6 +1,7 @@
 """Database engine, session factory, declarative base and the UTC timestamp column type."""
 from __future__ import annotations
 
+import os
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -62,7 +63,10 @@ def make_engine(database_url: str) -> Engine:
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+            path = Path(url.database)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # SQLite gives the -wal and -shm files the mode of the database file: make that one private.
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
         # hide_parameters: an error message never carries the (personal) values of a statement.
         engine = create_engine(url, connect_args={"timeout": 10}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -55,6 +56,18 @@ def remove(session: Session, dead_letter_id: int, actor) -> bool:
     session.commit()
     log.info("dead letter %s removed", row.reference)
     return True
+
+
+def purge_old(session: Session, days: float) -> list[str]:
+    """Notices last reported more than `days` ago go, each with an audit stub (`make purge`; the action server's
+    own purge deletes the record itself after the same period, INTAKE_OUTBOX_RETENTION_DAYS)."""
+    cutoff = utcnow() - timedelta(days=days)
+    rows = list(session.scalars(select(DeadLetter).where(DeadLetter.reported_at < cutoff)))
+    for row in rows:
+        audit.record(session, None, "dead_letter", None, f"retention {row.reason}", reference=row.reference)
+        session.delete(row)
+    session.commit()
+    return [row.reference for row in rows]
 
 
 def may_see(role: str) -> bool:

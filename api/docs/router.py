@@ -5,8 +5,26 @@ from __future__ import annotations
 from pathlib import Path
 
 import fastapi_offline
-from fastapi import APIRouter, HTTPException, Request, status
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+
+from api.deps import SessionDep, SettingsDep, get_admin_user, get_current_user, get_enrolled_user, staff_bearer
+
+
+def development_only(settings: SettingsDep) -> None:
+    """The API page lists every endpoint for whoever asks: served in development only (404 elsewhere)."""
+    if settings.env != "development":
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Not found")
+
+
+def schema_reader(settings: SettingsDep, session: SessionDep,
+                  token: Annotated[str | None, Depends(staff_bearer)]) -> None:
+    """The schema: open in development, elsewhere for a signed-in admin (bearer token) only."""
+    if settings.env != "development":
+        get_admin_user(get_enrolled_user(get_current_user(session, token)))
+
 
 router = APIRouter(include_in_schema=False)
 
@@ -36,17 +54,17 @@ PAGE = """<!doctype html>
 """
 
 
-@router.get("/api/openapi.json")
+@router.get("/api/openapi.json", dependencies=[Depends(schema_reader)])
 def openapi_schema(request: Request) -> JSONResponse:
     return JSONResponse(request.app.openapi())
 
 
-@router.get("/docs", response_class=HTMLResponse)
+@router.get("/docs", response_class=HTMLResponse, dependencies=[Depends(development_only)])
 def docs_page() -> HTMLResponse:
     return HTMLResponse(PAGE)
 
 
-@router.get("/docs/assets/{name}")
+@router.get("/docs/assets/{name}", dependencies=[Depends(development_only)])
 def docs_asset(name: str) -> FileResponse:
     path = ASSETS.get(name)
     if path is None:

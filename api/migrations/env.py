@@ -5,7 +5,7 @@ from logging.config import fileConfig
 
 from alembic import context
 
-from api.core.config import get_settings
+from api.core.config import ConfigError, get_settings
 from api.core.db import make_engine
 from api.models import Base
 
@@ -14,7 +14,10 @@ if config.config_file_name is not None:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 target_metadata = Base.metadata
-database_url = get_settings().database_url
+try:
+    database_url = get_settings().database_url
+except ConfigError as exc:
+    raise SystemExit(f"alembic: {exc}") from None
 
 
 def run_migrations_offline() -> None:

@@ -1,8 +1,8 @@
-"""CSRF protection of the web form: a signed token bound to a short-lived cookie.
+"""CSRF tokens: HMAC(secret, label, binding, issued-at), younger than TOKEN_MAX_AGE.
 
-GET sets a random nonce in a cookie and puts HMAC(secret, nonce, issued-at) in a hidden field; POST accepts only
-when the field matches the cookie's nonce and is younger than TOKEN_MAX_AGE. A foreign site can make the browser
-post, but cannot read the cookie (and SameSite=Strict keeps it off cross-site posts), so it cannot sign a token.
+The binding is what an attacker's site cannot read: a random nonce in a SameSite=Strict cookie (the public web
+form, the staff sign-in page) or the staff session token itself (every signed-in form). Each form family signs
+with its own label, so a token taken from one family's page is worthless in another's.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import time
 
 COOKIE_NAME = "ph_form"
 TOKEN_MAX_AGE = 2 * 60 * 60  # seconds: long enough to fill in the form calmly, short enough to expire
+WEBFORM = "webform-csrf"
 _NONCE_BYTES = 18
 
 
@@ -24,19 +25,20 @@ def is_nonce(value: str | None) -> bool:
     return bool(value) and len(value) <= 64 and value.replace("-", "").replace("_", "").isalnum()
 
 
-def _signature(secret: str, nonce: str, issued: int) -> str:
-    message = f"webform-csrf|{nonce}|{issued}".encode()
+def _signature(secret: str, label: str, binding: str, issued: int) -> str:
+    message = f"{label}|{binding}|{issued}".encode()
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def make_token(secret: str, nonce: str, now: float | None = None) -> str:
+def make_token(secret: str, binding: str, now: float | None = None, label: str = WEBFORM) -> str:
     issued = int(now if now is not None else time.time())
-    return f"{issued}.{_signature(secret, nonce, issued)}"
+    return f"{issued}.{_signature(secret, label, binding, issued)}"
 
 
-def token_is_valid(secret: str, nonce: str | None, token: str | None, now: float | None = None) -> bool:
-    """True when `token` was signed for this cookie `nonce` less than TOKEN_MAX_AGE seconds ago."""
-    if not is_nonce(nonce) or not token or len(token) > 200:
+def token_is_valid(secret: str, binding: str | None, token: str | None, now: float | None = None,
+                   label: str = WEBFORM) -> bool:
+    """True when `token` was signed for `label` and this `binding` less than TOKEN_MAX_AGE seconds ago."""
+    if not binding or len(binding) > 128 or not token or len(token) > 200:
         return False
     issued_text, _, signature = token.partition(".")
     if not issued_text.isdigit():
@@ -45,4 +47,4 @@ def token_is_valid(secret: str, nonce: str | None, token: str | None, now: float
     age = (now if now is not None else time.time()) - issued
     if not 0 <= age <= TOKEN_MAX_AGE:
         return False
-    return hmac.compare_digest(signature, _signature(secret, nonce, issued))
+    return hmac.compare_digest(signature, _signature(secret, label, binding, issued))

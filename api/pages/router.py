@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.core import cookies
 from api.core.config import Settings
 from api.deps import SessionDep, SettingsDep
 from api.notifications import mail
@@ -67,7 +68,7 @@ def quick_exit(settings: SettingsDep) -> Response:
 def _form_page(request: Request, settings: Settings, language: str, values: dict[str, str],
                errors: dict[str, str] | None = None, submission: str | None = None,
                status_code: int = 200) -> HTMLResponse:
-    nonce = request.cookies.get(csrf.COOKIE_NAME)
+    nonce = cookies.read(request, settings, csrf.COOKIE_NAME)
     if not csrf.is_nonce(nonce):
         nonce = csrf.new_nonce()
     secret = settings.secret_key.get_secret_value()
@@ -75,8 +76,7 @@ def _form_page(request: Request, settings: Settings, language: str, values: dict
                        values=values, errors=errors or {}, choices=CHOICES[language],
                        csrf_token=csrf.make_token(secret, nonce), submission=submission or str(uuid.uuid4()))
     # Not HttpOnly: the quick exit deletes it from script. It holds only a random nonce, nothing about the visitor.
-    response.set_cookie(csrf.COOKIE_NAME, nonce, max_age=csrf.TOKEN_MAX_AGE, path="/", samesite="strict",
-                        secure=request.url.scheme == "https", httponly=False)
+    cookies.write(request, settings, response, csrf.COOKIE_NAME, nonce, max_age=csrf.TOKEN_MAX_AGE, httponly=False)
     return response
 
 
@@ -93,8 +93,9 @@ async def _submit(request: Request, settings: Settings, session, language: str,
     except (StarletteHTTPException, ValueError):
         return _message_page(request, settings, language, "csrf_title", "csrf_text", 400, "csrf_link")
     token = form.get("csrf_token")
-    if not csrf.token_is_valid(settings.secret_key.get_secret_value(), request.cookies.get(csrf.COOKIE_NAME),
-                               token if isinstance(token, str) else None):
+    nonce = cookies.read(request, settings, csrf.COOKIE_NAME)
+    if not csrf.is_nonce(nonce) or not csrf.token_is_valid(settings.secret_key.get_secret_value(), nonce,
+                                                           token if isinstance(token, str) else None):
         log.info("web form refused: missing or invalid CSRF token")
         return _message_page(request, settings, language, "csrf_title", "csrf_text", 403, "csrf_link")
     values = webform.read_values(form, language)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Header, HTTPException, 
 from fastapi.responses import JSONResponse
 
 from api.core.db import utcnow
+from api.audit import service as audit
 from api.deps import AdminUser, EnrolledUser, SessionDep, SettingsDep, require_service_token
 from api.notifications import mail
 from api.registrations import service, workflow
@@ -125,7 +126,11 @@ def add_note(registration_id: int, note: NoteIn, user: EnrolledUser, session: Se
 @router.get("/registrations/{registration_id}/history", response_model=list[EventOut])
 def history(registration_id: int, user: EnrolledUser, session: SessionDep) -> list[EventOut]:
     registration = _load(session, user, registration_id)
-    return [EventOut.model_validate(e) for e in workflow.history(session, registration)]
+    events = [EventOut.model_validate(e) for e in workflow.history(session, registration)]
+    # The history holds the staff notes (decrypted): reading it is recorded like a view.
+    audit.record(session, user, "history", registration)
+    session.commit()
+    return events
 
 
 @router.get("/registrations/{registration_id}/export")

@@ -1,9 +1,9 @@
-"""Staff accounts, their sign-in sessions and failed sign-in attempts."""
+"""Staff accounts, their sign-in sessions, sign-in throttling and recovery codes."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.core.crypto import EncryptedString
@@ -21,6 +21,8 @@ class StaffUser(Base):
     # Last accepted TOTP time step: a code of that step or earlier is refused (no reuse).
     totp_last_counter: Mapped[int | None] = mapped_column(BigInteger)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set when an admin chose the password: the user must choose their own before anything else.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # A mediator's working region (registration regions); used to suggest whom to assign.
     region: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -41,14 +43,16 @@ class StaffSession(Base):
     user: Mapped[StaffUser] = relationship(lazy="joined")
 
 
-class LoginFailure(Base):
-    """A failed sign-in, keyed by the SHA-256 of the lower-cased user name (also for unknown accounts)."""
+class SignInThrottle(Base):
+    """Counted sign-in attempts of one account, or of one (account, network) pair (api/staff/throttle.py); the key
+    is an HMAC, so the table names neither."""
 
-    __tablename__ = "staff_login_failures"
+    __tablename__ = "staff_sign_in_throttle"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    account_sha256: Mapped[str] = mapped_column(String(64), index=True)
-    failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    next_allowed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class RecoveryCode(Base):

@@ -1,27 +1,31 @@
-"""Staff accounts: creation, sign-in with password and TOTP, lockout, and bearer-token sessions."""
+"""Staff accounts: creation, sign-in with password and TOTP (throttled: api/staff/throttle.py), password change,
+two-factor (re-)enrolment, and bearer-token sessions.
+
+One-time things are taken with a conditional UPDATE whose row count decides (a TOTP time step, a recovery code), so
+two requests with the same code at the same instant cannot both succeed."""
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from api.audit import service as audit
 from api.core import security
 from api.core.db import utcnow
-from api.staff.models import LoginFailure, RecoveryCode, StaffSession, StaffUser
+from api.staff import passwords, throttle
+from api.staff.models import RecoveryCode, StaffSession, StaffUser
+from api.staff.throttle import Throttled
 
 log = logging.getLogger("api.staff")
 
 ROLES = ("admin", "intake", "mediator")
-MIN_PASSWORD_LENGTH = 12
-MAX_PASSWORD_LENGTH = 1024  # bounds the hashing work one request can cause
-MAX_FAILURES = 5
-FAILURE_WINDOW = timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
+MAX_PASSWORD_LENGTH = passwords.MAX_LENGTH
 SESSION_LIFETIME = timedelta(hours=12)
-SESSION_IDLE_LIMIT = timedelta(minutes=60)
+SESSION_IDLE_LIMIT = timedelta(minutes=30)  # ASVS level 2
 RECOVERY_CODE_COUNT = 10
 
 
@@ -29,18 +33,11 @@ class SignInFailed(Exception):
     """Wrong user name, password or code; deliberately says no more than that."""
 
 
-class LockedOut(Exception):
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(retry_after)
-        self.retry_after = retry_after
+__all__ = ["SignInFailed", "Throttled"]  # Throttled: too many attempts; its retry_after is in seconds
 
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
-
-
-def _account_digest(username: str) -> str:
-    return hashlib.sha256(normalise_email(username).encode("utf-8")).hexdigest()
 
 
 def get_user_by_email(session: Session, email: str) -> StaffUser | None:
@@ -52,68 +49,47 @@ def count_users(session: Session) -> int:
 
 
 def create_user(session: Session, email: str, password: str, role: str, totp_secret: str | None = None,
-                region: str | None = None) -> StaffUser:
-    """A new active staff user; ValueError for a bad role, short password or existing e-mail."""
+                region: str | None = None, must_change_password: bool = False) -> StaffUser:
+    """A new active staff user; ValueError for a bad role or e-mail, a refused password or an existing e-mail.
+    `must_change_password`: an admin chose it, so the user must replace it at their first sign-in."""
     email = normalise_email(email)
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise ValueError(f"password must have at most {MAX_PASSWORD_LENGTH} characters")
     if "@" not in email or len(email) > 254:
         raise ValueError("e-mail address is not valid")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
+    problem = passwords.problem(password, email)
+    if problem:
+        raise ValueError(problem)
     if get_user_by_email(session, email) is not None:
         raise ValueError("a staff user with this e-mail address exists")
     user = StaffUser(email=email, password_hash=security.hash_password(password), role=role,
-                     totp_secret=totp_secret, active=True, region=region)
+                     totp_secret=totp_secret, active=True, region=region,
+                     must_change_password=must_change_password)
     session.add(user)
     session.commit()
     log.info("staff user created id=%s role=%s totp=%s", user.id, role, totp_secret is not None)
     return user
 
 
-def _check_lockout(session: Session, account: str, now: datetime) -> None:
-    recent = session.scalars(
-        select(LoginFailure.failed_at)
-        .where(LoginFailure.account_sha256 == account, LoginFailure.failed_at > now - FAILURE_WINDOW)
-        .order_by(LoginFailure.failed_at.desc())
-        .limit(MAX_FAILURES)
-    ).all()
-    if len(recent) >= MAX_FAILURES:
-        # Unlocks when the oldest of the last MAX_FAILURES failures leaves the window.
-        retry_after = int((recent[-1] + FAILURE_WINDOW - now).total_seconds()) + 1
-        raise LockedOut(max(retry_after, 1))
-
-
-def _fail(session: Session, account: str, now: datetime, user: StaffUser | None) -> SignInFailed:
-    session.add(LoginFailure(account_sha256=account, failed_at=now))
-    session.commit()
-    log.info("sign-in failed user_id=%s", user.id if user else "unknown")
-    return SignInFailed()
-
-
-def sign_in(session: Session, username: str, password: str, otp: str | None, now: datetime | None = None) -> str:
-    """Check credentials (and the TOTP code when enrolled) and open a session; returns the bearer token.
-    Raises LockedOut after MAX_FAILURES failures within FAILURE_WINDOW, SignInFailed otherwise."""
+def sign_in(session: Session, username: str, password: str, otp: str | None, address: str | None = None,
+            now: datetime | None = None) -> str:
+    """Check credentials (and the TOTP code or a recovery code when enrolled) and open a session; returns the bearer
+    token. The attempt is counted before anything is checked: Throttled when this account or this (account,
+    address) pair must wait, SignInFailed for any wrong part."""
     now = now or utcnow()
-    account = _account_digest(username)
-    _check_lockout(session, account, now)
+    email = normalise_email(username[:254])
+    attempt = throttle.attempt(session, email, address, now)
     if len(username) > 254 or len(password) > MAX_PASSWORD_LENGTH:
-        raise _fail(session, account, now, None)
-    user = get_user_by_email(session, username)
+        raise _failed(None)
+    user = get_user_by_email(session, email)
     password_ok = security.verify_password(user.password_hash if user else None, password)
     if user is None or not password_ok or not user.active:
-        raise _fail(session, account, now, user)
-    if user.totp_secret:
-        counter = security.match_totp(user.totp_secret, otp or "", now, user.totp_last_counter)
-        if counter is not None:
-            user.totp_last_counter = counter
-        elif not _use_recovery_code(session, user, otp or "", now):
-            raise _fail(session, account, now, user)
+        raise _failed(user)
+    if user.totp_secret and not _use_second_factor(session, user, otp or "", now):
+        raise _failed(user)
     if security.password_needs_rehash(user.password_hash):
         user.password_hash = security.hash_password(password)
-    session.execute(delete(LoginFailure).where(LoginFailure.account_sha256 == account))
+    throttle.forgive(session, attempt, now)
     token = security.new_session_token()
     session.add(StaffSession(token_sha256=security.token_digest(token), user_id=user.id, created_at=now,
                              last_seen_at=now, expires_at=now + SESSION_LIFETIME))
@@ -122,36 +98,97 @@ def sign_in(session: Session, username: str, password: str, otp: str | None, now
     return token
 
 
-def _use_recovery_code(session: Session, user: StaffUser, code: str, now: datetime) -> bool:
+def _failed(user: StaffUser | None) -> SignInFailed:
+    log.info("sign-in failed user_id=%s", user.id if user else "unknown")
+    return SignInFailed()
+
+
+def _use_second_factor(session: Session, user: StaffUser, code: str, now: datetime) -> bool:
+    """Take a TOTP time step or a recovery code for good; False when wrong or already taken (also by a parallel
+    request: the conditional UPDATE's row count decides). Commits."""
+    counter = security.match_totp(user.totp_secret, code, now, user.totp_last_counter)
+    if counter is not None:
+        taken = session.execute(
+            update(StaffUser).where(StaffUser.id == user.id, or_(StaffUser.totp_last_counter.is_(None),
+                                                                 StaffUser.totp_last_counter < counter))
+            .values(totp_last_counter=counter).execution_options(synchronize_session=False)).rowcount
+        session.commit()
+        if taken:
+            user.totp_last_counter = counter
+            return True
+        return False
     digest = security.recovery_code_digest(code)
     if digest is None:
         return False
-    row = session.scalar(select(RecoveryCode).where(RecoveryCode.user_id == user.id,
-                                                    RecoveryCode.code_sha256 == digest,
-                                                    RecoveryCode.used_at.is_(None)))
-    if row is None:
-        return False
-    row.used_at = now
-    log.info("sign-in with a recovery code user_id=%s", user.id)
-    return True
+    taken = session.execute(
+        update(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.code_sha256 == digest,
+                                   RecoveryCode.used_at.is_(None))
+        .values(used_at=now).execution_options(synchronize_session=False)).rowcount
+    session.commit()
+    if taken:
+        log.info("second factor: a recovery code used user_id=%s", user.id)
+    return bool(taken)
 
 
-def enrol_totp(session: Session, user: StaffUser, secret: str, code: str, now: datetime | None = None) -> list[str] | None:
+def _reauthenticate(session: Session, user: StaffUser, password: str, address: str | None, now: datetime) -> None:
+    """A signed-in user proves the password again before a sensitive change (throttled like a sign-in);
+    SignInFailed when wrong."""
+    attempt = throttle.attempt(session, user.email, address, now)
+    if len(password) > MAX_PASSWORD_LENGTH or not security.verify_password(user.password_hash, password):
+        raise _failed(user)
+    throttle.forgive(session, attempt, now)
+    session.commit()
+
+
+def _end_other_sessions(session: Session, user: StaffUser, keep_token: str | None) -> int:
+    query = delete(StaffSession).where(StaffSession.user_id == user.id)
+    if keep_token:
+        query = query.where(StaffSession.token_sha256 != security.token_digest(keep_token))
+    return session.execute(query).rowcount or 0
+
+
+def enrol_totp(session: Session, user: StaffUser, secret: str, code: str, *, password: str = "",
+               proof: str = "", keep_token: str | None = None, address: str | None = None,
+               now: datetime | None = None) -> list[str] | None:
     """Store `secret` when `code` proves the authenticator has it; returns fresh recovery codes (shown once),
-    replacing any earlier ones, or None when the code is wrong."""
+    replacing any earlier ones, or None when the code is wrong. Replacing an existing second factor needs the
+    password and a current code of the old one, or a recovery code, as `proof` (SignInFailed otherwise): a stolen
+    or unattended session must not take over the account. Ends the user's other sessions; audited."""
     now = now or utcnow()
-    if not security.is_totp_secret(secret):
+    if not security.is_totp_secret(secret) or security.match_totp(secret, code, now, None) is None:
         return None
+    if user.totp_secret:
+        _reauthenticate(session, user, password, address, now)
+        if not _use_second_factor(session, user, proof, now):
+            raise _failed(user)
     counter = security.match_totp(secret, code, now, None)
-    if counter is None:
-        return None
     user.totp_secret, user.totp_last_counter = secret, counter
     session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     codes = [security.new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
     session.add_all(RecoveryCode(user_id=user.id, code_sha256=security.recovery_code_digest(c)) for c in codes)
+    ended = _end_other_sessions(session, user, keep_token)
+    audit.record(session, user, "totp_enrol", None, f"user {user.id}; sessions ended {ended}")
     session.commit()
-    log.info("totp enrolled user_id=%s", user.id)
+    log.info("totp enrolled user_id=%s other_sessions_ended=%s", user.id, ended)
     return codes
+
+
+def change_password(session: Session, user: StaffUser, current: str, new: str, *, keep_token: str | None = None,
+                    address: str | None = None, now: datetime | None = None) -> None:
+    """Self-service change: SignInFailed when `current` is wrong (throttled like a sign-in), ValueError when `new`
+    is refused. Clears a forced change, ends the user's other sessions; audited."""
+    now = now or utcnow()
+    _reauthenticate(session, user, current, address, now)
+    problem = passwords.problem(new, user.email)
+    if problem:
+        raise ValueError(problem)
+    if new == current:
+        raise ValueError("the new password must differ from the current one")
+    user.password_hash, user.must_change_password = security.hash_password(new), False
+    ended = _end_other_sessions(session, user, keep_token)
+    audit.record(session, user, "password", None, f"user {user.id}; sessions ended {ended}")
+    session.commit()
+    log.info("password changed user_id=%s other_sessions_ended=%s", user.id, ended)
 
 
 def recovery_codes_left(session: Session, user: StaffUser) -> int:

@@ -124,9 +124,10 @@
     if (state.controller) state.controller.abort();
     if (ui) ui.root.remove();
     if (location.origin === BASE) {
-      // The web form's CSRF cookie is the only thing our pages leave in the browser.
+      // The web form's CSRF cookie is the only thing our pages leave in the browser (`__Host-` in production).
       document.cookie = FORM_COOKIE + "=; Max-Age=0; Path=/; SameSite=Strict" +
         (location.protocol === "https:" ? "; Secure" : "");
+      document.cookie = "__Host-" + FORM_COOKIE + "=; Max-Age=0; Path=/; SameSite=Strict; Secure";
     }
     document.title = "";
     document.body.replaceChildren();

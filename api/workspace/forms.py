@@ -29,6 +29,9 @@ _USER_ERRORS = {
     "role must be": "Kies een rol.",
     "at least": "Het wachtwoord is te kort.",
     "at most": "Het wachtwoord is te lang.",
+    "breached": "Dit wachtwoord staat in een lijst van gelekte wachtwoorden of is te makkelijk te raden. Kies een "
+                "langere zin van een paar woorden.",
+    "must differ": "Kies een ander wachtwoord dan je huidige.",
     "e-mail address is not valid": "Vul een geldig e-mailadres in.",
     "exists": "Er is al een account met dit e-mailadres.",
     "own admin role": "Je kunt je eigen beheerdersrol niet afnemen.",

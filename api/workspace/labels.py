@@ -13,7 +13,8 @@ KIND_LABELS = {"registration": "Aanmelding", "callback": "Terugbelverzoek"}
 LANGUAGE_LABELS = {"nl": "Nederlands", "en": "Engels"}
 AUDIT_ACTIONS = {"view": "Bekeken", "export": "Geëxporteerd", "status": "Status gewijzigd", "assign": "Toegewezen",
                  "note": "Notitie", "erase": "Gewist", "create": "Aangemaakt",
-                 "dead_letter": "Niet afgeleverd: afgehandeld"}
+                 "dead_letter": "Niet afgeleverd: afgehandeld", "history": "Geschiedenis gelezen (API)",
+                 "totp_enrol": "Tweestapsverificatie ingesteld", "password": "Wachtwoord gewijzigd"}
 EVENT_KIND_LABELS = {"status": "Status", "assign": "Toegewezen", "note": "Notitie"}
 REGIONS = [(value, label) for value, label in CHOICES["nl"]["region"] if value != "unknown"] + [
     ("unknown", "Onbekend")]
@@ -25,7 +26,9 @@ MESSAGES = {
     "note": "De notitie is opgeslagen.",
     "erased": "De aanmelding is gewist. In het auditlog staat alleen nog dat zij bestond.",
     "dead_letter_resolved": "De niet-afgeleverde aanmelding is als afgehandeld gemarkeerd en staat in het auditlog.",
-    "user_created": "Het account is aangemaakt. De gebruiker stelt bij de eerste keer aanmelden tweestapsverificatie in.",
+    "user_created": "Het account is aangemaakt. De gebruiker kiest bij de eerste keer aanmelden een eigen wachtwoord en "
+                    "stelt tweestapsverificatie in.",
+    "password_changed": "Je wachtwoord is gewijzigd. Je bent op je andere apparaten afgemeld.",
     "user_updated": "Het account is bijgewerkt.",
     "enrolled": "Tweestapsverificatie is ingesteld.",
     "signed_out": "Je bent afgemeld.",

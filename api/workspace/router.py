@@ -20,7 +20,7 @@ from api.audit import service as audit
 from api.core import security
 from api.core.db import utcnow
 from api.deadletters import service as dead_letters
-from api.deps import SessionDep, SettingsDep
+from api.deps import SessionDep, SettingsDep, client_address
 from api.registrations import service, workflow
 from api.registrations.models import Registration
 from api.staff import service as staff_service
@@ -61,12 +61,17 @@ router = APIRouter(prefix="/staff", include_in_schema=False, route_class=PageRou
 
 def render(request: Request, settings, name: str, user: StaffUser | None = None, status_code: int = 200,
            **context) -> HTMLResponse:
-    nonce = cookies.csrf_nonce(request)
+    nonce = cookies.csrf_nonce(request, settings)
+
+    def csrf_for(family: str) -> str:
+        return cookies.csrf_token(request, settings, family, nonce)
+
     message = labels.MESSAGES.get(request.query_params.get("melding", ""))
     response = templates.TemplateResponse(
-        request, f"staff/{name}", {"user": user, "csrf_token": cookies.csrf_token(settings, nonce),
-                                   "message": message, **context}, status_code=status_code)
-    cookies.set_csrf_cookie(request, response, nonce)
+        request, f"staff/{name}", {"user": user, "csrf": csrf_for, "message": message, **context},
+        status_code=status_code)
+    if user is None:  # only the sign-in form is bound to the nonce cookie
+        cookies.set_csrf_cookie(request, settings, response, nonce)
     return response
 
 
@@ -79,11 +84,11 @@ def _go_to(path: str) -> HTTPException:
     return HTTPException(status.HTTP_303_SEE_OTHER, headers={"Location": path})
 
 
-def signed_in_user(request: Request, session: SessionDep) -> StaffUser:
+def signed_in_user(request: Request, settings: SettingsDep, session: SessionDep) -> StaffUser:
     """The user of the session cookie; an account without two-factor sign-in is sent to enrol."""
-    user = cookies.current_user(request, session)
+    user = cookies.current_user(request, settings, session)
     if user is None:
-        had_cookie = cookies.session_token(request) is not None
+        had_cookie = cookies.session_token(request, settings) is not None
         raise _go_to("/staff/aanmelden" + ("?melding=expired" if had_cookie else ""))
     return user
 
@@ -92,6 +97,8 @@ PageUser = Annotated[StaffUser, Depends(signed_in_user)]
 
 
 def enrolled_user(user: PageUser) -> StaffUser:
+    if user.must_change_password:  # an admin chose it: the user replaces it first
+        raise _go_to("/staff/wachtwoord")
     if not user.totp_secret:
         raise _go_to("/staff/tweestaps")
     return user
@@ -100,20 +107,28 @@ def enrolled_user(user: PageUser) -> StaffUser:
 EnrolledPageUser = Annotated[StaffUser, Depends(enrolled_user)]
 
 
-async def posted_form(request: Request, settings: SettingsDep):
-    """The posted form after its CSRF token checked out; 403 otherwise."""
-    try:
-        form = await request.form(**FORM_LIMITS)
-    except (StarletteHTTPException, ValueError):  # a malformed or oversized body is refused like a bad token
-        form = {}
-    if not cookies.csrf_ok(request, settings, form):
-        log.info("workspace form refused: missing or invalid CSRF token path=%s", request.url.path)
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "Het formulier is verlopen of ongeldig. Laad de pagina "
-                                                       "opnieuw en probeer het nog eens.")
-    return form
+def checked_form(family: str):
+    """A dependency: the posted form after its CSRF token (of `family`, cookies.FAMILIES) checked out; 403
+    otherwise."""
+
+    async def posted_form(request: Request, settings: SettingsDep):
+        try:
+            form = await request.form(**FORM_LIMITS)
+        except (StarletteHTTPException, ValueError):  # a malformed or oversized body is refused like a bad token
+            form = {}
+        if not cookies.csrf_ok(request, settings, family, form):
+            log.info("workspace form refused: missing or invalid CSRF token path=%s", request.url.path)
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "Het formulier is verlopen of ongeldig. Laad de pagina "
+                                                           "opnieuw en probeer het nog eens.")
+        return form
+
+    return posted_form
 
 
-CheckedForm = Annotated[object, Depends(posted_form)]
+SignInForm = Annotated[object, Depends(checked_form("sign-in"))]
+AccountForm = Annotated[object, Depends(checked_form("account"))]
+CaseForm = Annotated[object, Depends(checked_form("case"))]
+AdminForm = Annotated[object, Depends(checked_form("admin"))]
 
 
 # --- signing in and out ----------------------------------------------------------------------------
@@ -124,38 +139,44 @@ def sign_in_page(request: Request, settings: SettingsDep) -> HTMLResponse:
 
 
 @router.post("/aanmelden", response_class=HTMLResponse)
-def sign_in(request: Request, settings: SettingsDep, session: SessionDep, form: CheckedForm) -> Response:
+def sign_in(request: Request, settings: SettingsDep, session: SessionDep, form: SignInForm) -> Response:
     email, password, code = (forms.text(form, name, limit) for name, limit in
                              (("email", 254), ("password", staff_service.MAX_PASSWORD_LENGTH), ("code", 32)))
     try:
-        token = staff_service.sign_in(session, email, password, code)
-    except staff_service.LockedOut as locked:
-        minutes = max(1, round(locked.retry_after / 60))
+        token = staff_service.sign_in(session, email, password, code, client_address(request))
+    except staff_service.Throttled as throttled:
         return render(request, settings, "sign_in.html", status_code=429, email=email,
-                      error=f"Te veel mislukte pogingen. Probeer het over {minutes} minuten opnieuw.")
+                      error=_wait_message(throttled))
     except staff_service.SignInFailed:
         return render(request, settings, "sign_in.html", status_code=401, email=email,
                       error="E-mailadres, wachtwoord of code klopt niet.")
     response = redirect("/staff")
-    cookies.set_session_cookie(request, response, token)
+    cookies.set_session_cookie(request, settings, response, token)
     return response
 
 
+def _wait_message(throttled: staff_service.Throttled) -> str:
+    wait = (f"{throttled.retry_after} seconden" if throttled.retry_after < 120
+            else f"{round(throttled.retry_after / 60)} minuten")
+    return f"Te veel mislukte pogingen. Probeer het over {wait} opnieuw."
+
+
 @router.post("/afmelden")
-def sign_out(request: Request, session: SessionDep, form: CheckedForm) -> Response:
-    token = cookies.session_token(request)
+def sign_out(request: Request, settings: SettingsDep, session: SessionDep, form: AccountForm) -> Response:
+    token = cookies.session_token(request, settings)
     if token:
         staff_service.sign_out(session, token)
     response = redirect("/staff/aanmelden", "signed_out")
-    cookies.clear_session_cookie(request, response)
+    cookies.clear_session_cookie(request, settings, response)
     return response
 
 
 @router.post("/overal-afmelden")
-def sign_out_everywhere(request: Request, user: PageUser, session: SessionDep, form: CheckedForm) -> Response:
+def sign_out_everywhere(request: Request, settings: SettingsDep, user: PageUser, session: SessionDep,
+                        form: AccountForm) -> Response:
     staff_service.sign_out_everywhere(session, user.id)
     response = redirect("/staff/aanmelden", "signed_out_everywhere")
-    cookies.clear_session_cookie(request, response)
+    cookies.clear_session_cookie(request, settings, response)
     return response
 
 
@@ -175,16 +196,58 @@ def enrol_page(request: Request, settings: SettingsDep, user: PageUser) -> HTMLR
 
 
 @router.post("/tweestaps", response_class=HTMLResponse)
-def enrol(request: Request, settings: SettingsDep, user: PageUser, session: SessionDep, form: CheckedForm) -> HTMLResponse:
+def enrol(request: Request, settings: SettingsDep, user: PageUser, session: SessionDep, form: AccountForm) -> HTMLResponse:
     # The new secret travels in the form: it is useless without proof (a code from an app holding it).
     secret, code = forms.text(form, "secret", 64), forms.text(form, "code", 16)
     if not security.is_totp_secret(secret):
         secret = security.new_totp_secret()
-    codes = staff_service.enrol_totp(session, user, secret, code)
+    try:
+        # Replacing a second factor needs the password and a code of the old one (or a recovery code).
+        codes = staff_service.enrol_totp(
+            session, user, secret, code, password=forms.text(form, "password", staff_service.MAX_PASSWORD_LENGTH),
+            proof=forms.text(form, "proof", 32), keep_token=cookies.session_token(request, settings),
+            address=client_address(request))
+    except staff_service.Throttled as throttled:
+        return _enrol_page(request, settings, user, secret, status_code=429, error=_wait_message(throttled))
+    except staff_service.SignInFailed:
+        return _enrol_page(request, settings, user, secret, status_code=403,
+                           error="Je wachtwoord of je huidige code (of herstelcode) klopt niet.")
     if codes is None:
         return _enrol_page(request, settings, user, secret, status_code=422,
                            error="Deze code klopt niet. Kijk of de tijd op je telefoon klopt en typ de nieuwste code.")
     return render(request, settings, "recovery_codes.html", user, codes=codes)
+
+
+# --- own password ----------------------------------------------------------------------------------
+
+def _password_page(request: Request, settings, user: StaffUser, error: str | None = None,
+                   status_code: int = 200) -> HTMLResponse:
+    return render(request, settings, "password.html", user, status_code=status_code, error=error,
+                  min_password=staff_service.MIN_PASSWORD_LENGTH)
+
+
+@router.get("/wachtwoord", response_class=HTMLResponse)
+def password_page(request: Request, settings: SettingsDep, user: PageUser) -> HTMLResponse:
+    return _password_page(request, settings, user)
+
+
+@router.post("/wachtwoord", response_class=HTMLResponse)
+def change_password(request: Request, settings: SettingsDep, user: PageUser, session: SessionDep,
+                    form: AccountForm) -> Response:
+    new = forms.text(form, "new_password", staff_service.MAX_PASSWORD_LENGTH + 1)
+    if new != forms.text(form, "repeat_password", staff_service.MAX_PASSWORD_LENGTH + 1):
+        return _password_page(request, settings, user, "De twee nieuwe wachtwoorden zijn niet gelijk.", 422)
+    try:
+        staff_service.change_password(
+            session, user, forms.text(form, "current_password", staff_service.MAX_PASSWORD_LENGTH), new,
+            keep_token=cookies.session_token(request, settings), address=client_address(request))
+    except staff_service.Throttled as throttled:
+        return _password_page(request, settings, user, _wait_message(throttled), 429)
+    except staff_service.SignInFailed:
+        return _password_page(request, settings, user, "Je huidige wachtwoord klopt niet.", 403)
+    except ValueError as refused:
+        return _password_page(request, settings, user, forms.user_error(str(refused)), 422)
+    return redirect("/staff", "password_changed")
 
 
 # --- inbox -----------------------------------------------------------------------------------------
@@ -209,7 +272,7 @@ def inbox(request: Request, settings: SettingsDep, user: EnrolledPageUser, sessi
 
 @router.post("/niet-afgeleverd/{dead_letter_id}/afgehandeld")
 def resolve_dead_letter(dead_letter_id: int, user: EnrolledPageUser, session: SessionDep,
-                        form: CheckedForm) -> Response:
+                        form: CaseForm) -> Response:
     """The workspace's way to `DELETE /api/dead-letters/{id}`: an admin dealt with the item in the outbox."""
     if user.role != "admin":
         raise HTTPException(status.HTTP_403_FORBIDDEN, "Alleen een beheerder handelt niet-afgeleverde aanmeldingen af.")
@@ -252,7 +315,7 @@ def registration_page(registration_id: int, request: Request, settings: Settings
 
 
 @router.post("/aanmeldingen/{registration_id}/status")
-def change_status(registration_id: int, user: EnrolledPageUser, session: SessionDep, form: CheckedForm) -> Response:
+def change_status(registration_id: int, user: EnrolledPageUser, session: SessionDep, form: CaseForm) -> Response:
     registration = _registration(session, user, registration_id)
     new_status, reason = forms.text(form, "status", 32), forms.note(form, "reason", 500)
     if new_status == "declined" and not reason:
@@ -265,7 +328,7 @@ def change_status(registration_id: int, user: EnrolledPageUser, session: Session
 
 
 @router.post("/aanmeldingen/{registration_id}/toewijzen")
-def assign(registration_id: int, user: EnrolledPageUser, session: SessionDep, form: CheckedForm) -> Response:
+def assign(registration_id: int, user: EnrolledPageUser, session: SessionDep, form: CaseForm) -> Response:
     registration = _registration(session, user, registration_id)
     mediator_id = forms.number(form, "mediator_id")
     try:
@@ -278,7 +341,7 @@ def assign(registration_id: int, user: EnrolledPageUser, session: SessionDep, fo
 
 
 @router.post("/aanmeldingen/{registration_id}/notitie")
-def add_note(registration_id: int, user: EnrolledPageUser, session: SessionDep, form: CheckedForm) -> Response:
+def add_note(registration_id: int, user: EnrolledPageUser, session: SessionDep, form: CaseForm) -> Response:
     registration = _registration(session, user, registration_id)
     text = forms.note(form, "text", 2000)
     if not text:
@@ -300,7 +363,7 @@ def export(registration_id: int, user: EnrolledPageUser, session: SessionDep) ->
 
 
 @router.post("/aanmeldingen/{registration_id}/wissen")
-def erase(registration_id: int, user: EnrolledPageUser, session: SessionDep, form: CheckedForm) -> Response:
+def erase(registration_id: int, user: EnrolledPageUser, session: SessionDep, form: CaseForm) -> Response:
     if user.role != "admin":
         raise HTTPException(status.HTTP_403_FORBIDDEN, "Alleen een beheerder wist aanmeldingen.")
     registration = _registration(session, user, registration_id)
@@ -337,12 +400,13 @@ def users_page(request: Request, settings: SettingsDep, user: AdminPageUser, ses
 
 @router.post("/beheer/gebruikers", response_class=HTMLResponse)
 def create_user(request: Request, settings: SettingsDep, user: AdminPageUser, session: SessionDep,
-                form: CheckedForm) -> Response:
+                form: AdminForm) -> Response:
     values = {"email": forms.text(form, "email", 254), "role": forms.text(form, "role", 16),
               "region": forms.region(form)}
     password = forms.text(form, "password", staff_service.MAX_PASSWORD_LENGTH + 1)
     try:
-        staff_service.create_user(session, values["email"], password, values["role"], region=values["region"] or None)
+        staff_service.create_user(session, values["email"], password, values["role"], region=values["region"] or None,
+                                  must_change_password=True)  # the admin knows it: the user replaces it
     except ValueError as exc:
         return _users_page(request, settings, user, session, forms.user_error(str(exc)), values, 422)
     return redirect("/staff/beheer/gebruikers", "user_created")
@@ -350,7 +414,7 @@ def create_user(request: Request, settings: SettingsDep, user: AdminPageUser, se
 
 @router.post("/beheer/gebruikers/{user_id}", response_class=HTMLResponse)
 def update_user(user_id: int, request: Request, settings: SettingsDep, user: AdminPageUser, session: SessionDep,
-                form: CheckedForm) -> Response:
+                form: AdminForm) -> Response:
     target = session.get(StaffUser, user_id)
     if target is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Dit account bestaat niet.")

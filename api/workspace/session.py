@@ -1,14 +1,16 @@
 """Cookie sessions and CSRF tokens of the workspace pages.
 
-The cookie holds the same opaque session token the API hands out as a bearer token (stored as its SHA-256, idle
-expiry in api.staff.service). Every form carries a CSRF token signed for a random nonce in a second cookie
-(api.pages.csrf); a foreign site can make the browser post but can read neither cookie.
+The session cookie holds the same opaque session token the API hands out as a bearer token (stored as its
+SHA-256, idle expiry in api.staff.service); names and flags come from api.core.cookies (`__Host-`, Secure in
+production). A signed-in form carries a CSRF token bound to that session (HMAC over the token's digest) with the
+label of its form family; the sign-in form, before there is a session, is bound to a random nonce cookie.
 """
 from __future__ import annotations
 
 from fastapi import Request
 from fastapi.responses import Response
 
+from api.core import cookies, security
 from api.core.config import Settings
 from api.pages import csrf
 from api.staff import service as staff_service
@@ -16,50 +18,53 @@ from api.staff.models import StaffUser
 
 SESSION_COOKIE = "ph_staff"
 CSRF_COOKIE = "ph_staff_csrf"
-COOKIE_PATH = "/staff"
+# Form families, each signing with its own label: sign-in, the account (sign-out, two-factor, password),
+# work on registrations, user management.
+FAMILIES = ("sign-in", "account", "case", "admin")
 
 
-def _secure(request: Request) -> bool:
-    return request.url.scheme == "https"
-
-
-def set_session_cookie(request: Request, response: Response, token: str) -> None:
+def set_session_cookie(request: Request, settings: Settings, response: Response, token: str) -> None:
     # No max-age: a browser session cookie; the server ends the session after idle time or its lifetime.
-    response.set_cookie(SESSION_COOKIE, token, path=COOKIE_PATH, httponly=True, secure=_secure(request),
-                        samesite="strict")
+    cookies.write(request, settings, response, SESSION_COOKIE, token)
 
 
-def clear_session_cookie(request: Request, response: Response) -> None:
-    response.delete_cookie(SESSION_COOKIE, path=COOKIE_PATH, httponly=True, secure=_secure(request),
-                           samesite="strict")
+def clear_session_cookie(request: Request, settings: Settings, response: Response) -> None:
+    cookies.clear(request, settings, response, SESSION_COOKIE)
 
 
-def session_token(request: Request) -> str | None:
-    token = request.cookies.get(SESSION_COOKIE)
+def session_token(request: Request, settings: Settings) -> str | None:
+    token = cookies.read(request, settings, SESSION_COOKIE)
     return token if token and len(token) <= 128 else None
 
 
-def current_user(request: Request, session) -> StaffUser | None:
+def current_user(request: Request, settings: Settings, session) -> StaffUser | None:
     """The signed-in staff user of this browser, or None (no cookie, unknown, expired, idle or deactivated)."""
-    token = session_token(request)
+    token = session_token(request, settings)
     return staff_service.user_for_token(session, token) if token else None
 
 
-def csrf_nonce(request: Request) -> str:
-    nonce = request.cookies.get(CSRF_COOKIE)
+def csrf_nonce(request: Request, settings: Settings) -> str:
+    nonce = cookies.read(request, settings, CSRF_COOKIE)
     return nonce if csrf.is_nonce(nonce) else csrf.new_nonce()
 
 
-def csrf_token(settings: Settings, nonce: str) -> str:
-    return csrf.make_token(settings.secret_key.get_secret_value(), nonce)
+def set_csrf_cookie(request: Request, settings: Settings, response: Response, nonce: str) -> None:
+    cookies.write(request, settings, response, CSRF_COOKIE, nonce, max_age=csrf.TOKEN_MAX_AGE)
 
 
-def set_csrf_cookie(request: Request, response: Response, nonce: str) -> None:
-    response.set_cookie(CSRF_COOKIE, nonce, max_age=csrf.TOKEN_MAX_AGE, path=COOKIE_PATH, httponly=True,
-                        secure=_secure(request), samesite="strict")
+def _binding(request: Request, settings: Settings, family: str, nonce: str | None = None) -> str | None:
+    if family == "sign-in":
+        return nonce or cookies.read(request, settings, CSRF_COOKIE)
+    token = session_token(request, settings)
+    return security.token_digest(token) if token else None
 
 
-def csrf_ok(request: Request, settings: Settings, form) -> bool:
+def csrf_token(request: Request, settings: Settings, family: str, nonce: str) -> str:
+    binding = _binding(request, settings, family, nonce) or ""
+    return csrf.make_token(settings.secret_key.get_secret_value(), binding, label=f"staff-{family}")
+
+
+def csrf_ok(request: Request, settings: Settings, family: str, form) -> bool:
     token = form.get("csrf_token")
-    return csrf.token_is_valid(settings.secret_key.get_secret_value(), request.cookies.get(CSRF_COOKIE),
-                               token if isinstance(token, str) else None)
+    return csrf.token_is_valid(settings.secret_key.get_secret_value(), _binding(request, settings, family),
+                               token if isinstance(token, str) else None, label=f"staff-{family}")

@@ -2,7 +2,9 @@
 backend), and a server process that exits with one line naming the variable, never its value."""
 from __future__ import annotations
 
+import base64
 import os
+import secrets
 import subprocess
 
 import pytest
@@ -11,10 +13,12 @@ from actions import config
 from actions.config import ConfigError, get_settings
 from tests import stack
 
-REAL_TOKEN = "a-real-service-token-0123456789abcdef"
-REAL_KEY = "cmVhbC1rZXktcmVhbC1rZXktcmVhbC1rZXktMDAwMDA="
+REAL_TOKEN = secrets.token_urlsafe(32)
+REAL_KEY = base64.urlsafe_b64encode(os.urandom(32)).decode()
 BACKEND_DEV_TOKEN = "dev-only-service-token-never-use-in-production"
 BACKEND_DEV_KEY = "ZGV2LW9ubHkta2V5LW5ldmVyLXVzZS1pbi1wcm9kISE="
+OWN_DEV_TOKEN = "dev-service-token-change-me"
+OWN_DEV_KEY = "ZGV2LWtleS1kZXYta2V5LWRldi1rZXktZGV2LWtleTA="
 
 
 @pytest.fixture
@@ -33,20 +37,22 @@ def environ(monkeypatch):
     get_settings.cache_clear()
 
 
-def test_development_falls_back_to_the_defaults(environ):
-    for mode in ({}, {"INTAKE_ENV": "development"}, {"INTAKE_ENV": "test"}):
-        settings = environ(**mode)
-        assert settings.service_token == config._DEV_TOKEN and settings.encryption_keys == (config._DEV_KEY,)
+def test_the_published_secrets_are_the_backends_list():
+    assert config.PUBLIC_SECRETS_FILE == stack.ROOT / "known-public-secrets.txt"
+    assert {OWN_DEV_TOKEN, OWN_DEV_KEY, BACKEND_DEV_TOKEN, BACKEND_DEV_KEY} <= config.known_public_secrets()
 
 
-REFUSED = [("INTAKE_SERVICE_TOKEN", value) for value in (None, config._DEV_TOKEN, BACKEND_DEV_TOKEN, "short-token")] + [
+REFUSED = [("INTAKE_SERVICE_TOKEN", value) for value in (None, OWN_DEV_TOKEN, BACKEND_DEV_TOKEN, "short-token")] + [
     ("INTAKE_ENCRYPTION_KEYS", value)
-    for value in (None, config._DEV_KEY, BACKEND_DEV_KEY, f"{REAL_KEY},{config._DEV_KEY}", " , ")]
+    for value in (None, OWN_DEV_KEY, BACKEND_DEV_KEY, f"{REAL_KEY},{OWN_DEV_KEY}", " , ")]
 
 
+@pytest.mark.parametrize("mode", [None, "development", "test", "production"])
 @pytest.mark.parametrize(("name", "value"), REFUSED)
-def test_production_refuses_a_missing_or_development_secret(environ, name, value):
-    values = {"INTAKE_ENV": "production", "INTAKE_SERVICE_TOKEN": REAL_TOKEN, "INTAKE_ENCRYPTION_KEYS": REAL_KEY}
+def test_a_missing_short_or_published_secret_is_refused_in_every_mode(environ, mode, name, value):
+    values = {"INTAKE_SERVICE_TOKEN": REAL_TOKEN, "INTAKE_ENCRYPTION_KEYS": REAL_KEY}
+    if mode:
+        values["INTAKE_ENV"] = mode
     del values[name]
     if value is not None:
         values[name] = value
@@ -70,15 +76,15 @@ def test_an_unknown_mode_is_refused_not_taken_for_development(environ):
         environ(INTAKE_ENV="prod")
 
 
-def test_the_server_process_refuses_to_start_in_production_with_development_secrets(tmp_path):
+def test_the_server_process_refuses_to_start_with_published_or_missing_secrets(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("INTAKE_")}
-    env.update(PYTHONPATH=str(stack.ROOT), INTAKE_ENV="production", INTAKE_SERVICE_TOKEN=config._DEV_TOKEN,
+    env.update(PYTHONPATH=str(stack.ROOT), INTAKE_SERVICE_TOKEN=OWN_DEV_TOKEN,
                INTAKE_OUTBOX_PATH=str(tmp_path / "outbox.sqlite3"))
     done = subprocess.run([str(stack.BOT_BIN / "python"), "-m", "actions.server", "--port", str(stack.free_port())],
                           cwd=stack.ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode != 0
     lines = done.stderr.strip().splitlines()
-    assert lines and lines[-1].startswith("actions.server: refusing to start in production:")
+    assert lines and lines[-1].startswith("actions.server: refusing to start:")
     assert "INTAKE_SERVICE_TOKEN" in lines[-1] and "INTAKE_ENCRYPTION_KEYS" in lines[-1]
-    assert config._DEV_TOKEN not in done.stderr + done.stdout and config._DEV_KEY not in done.stderr + done.stdout
+    assert done.returncode == 1 and OWN_DEV_TOKEN not in done.stderr + done.stdout
     assert "Traceback" not in done.stderr and not (tmp_path / "outbox.sqlite3").exists()

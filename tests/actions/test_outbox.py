@@ -210,6 +210,8 @@ def test_item_failing_too_often_is_reported_once_as_failing_and_keeps_retrying(t
 def test_dead_after_comes_from_the_environment(monkeypatch):
     from actions.config import get_settings
 
+    for name in ("INTAKE_SERVICE_TOKEN", "INTAKE_ENCRYPTION_KEYS"):
+        monkeypatch.setenv(name, stack.TEST_ENV[name])
     monkeypatch.setenv("INTAKE_OUTBOX_DEAD_AFTER", "7")
     get_settings.cache_clear()
     try:
@@ -240,3 +242,50 @@ def test_an_outbox_file_from_before_reports_keeps_working(tmp_path, standin):
     assert outbox.get("key-11").reported is None and outbox.record("key-11") == RECORD
     assert outbox.drain() == 0 and outbox.get("key-11").reported == REJECTED
     assert reports(standin)[0]["idempotency_key"] == "key-11"
+
+
+def test_the_outbox_files_are_private_whatever_the_umask(tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        outbox = Outbox(settings_for("http://127.0.0.1:9", tmp_path / "outbox.sqlite3"))
+        with outbox._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("SELECT count(*) FROM outbox").fetchone()
+            modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in tmp_path.iterdir()}
+            db.execute("COMMIT")
+    finally:
+        os.umask(old)
+    assert modes["outbox.sqlite3"] == 0o600
+    assert all(mode == 0o600 for mode in modes.values()), modes
+
+
+def test_delivered_rows_go_after_the_retention_period_and_purge_clears_old_dead_letters(tmp_path, standin):
+    outbox = Outbox(settings_for(standin.url, tmp_path / "outbox.sqlite3", retry_base=0, retention_days=7))
+    standin.faults = ["201", "422"]
+    outbox.add("delivered", "PH-AAAA-2222", RECORD, hold=0)
+    outbox.add("refused", "PH-BBBB-3333", RECORD, hold=0)
+    assert outbox.attempt("delivered") is Delivery.DELIVERED and outbox.attempt("refused") is Delivery.REJECTED
+    week = 7 * 86400
+    assert outbox.forget_delivered(now=time.time() + week - 60) == 0  # still within retention
+    assert outbox.purge_dead(now=time.time() + week - 60) == []
+    outbox.drain()  # the retry loop's round forgets old delivered rows too; now nothing is old yet
+    assert outbox.get("delivered") is not None
+    assert outbox.forget_delivered(now=time.time() + week + 60) == 1
+    assert outbox.get("delivered") is None and outbox.get("refused").state == DEAD  # dead letters wait for purge
+    assert outbox.purge_dead(now=time.time() + week + 60) == ["PH-BBBB-3333"]
+    assert outbox.get("refused") is None
+
+
+def test_make_purge_runs_the_outbox_purge(tmp_path):
+    import os
+    import subprocess
+
+    assert "$(BOT)/python -m actions.purge" in (stack.ROOT / "Makefile").read_text()
+    env = {**os.environ, **stack.TEST_ENV, "INTAKE_OUTBOX_PATH": str(tmp_path / "outbox.sqlite3")}
+    done = subprocess.run([str(stack.BOT_BIN / "python"), "-m", "actions.purge"], cwd=stack.ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "0 delivered row(s) and 0 dead letter(s) older than 7 days deleted." in done.stdout

@@ -1,6 +1,7 @@
 """Fixtures: every test runs against a migrated SQLite file and a migrated PostgreSQL schema."""
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 
@@ -13,6 +14,11 @@ import api.models  # noqa: F401  (every table, also when one test module runs al
 from api.core.config import get_settings
 from api.core.db import Base, make_engine, make_session_factory
 from tests import stack
+
+# Importing api.main builds the app, which needs the secrets: this run's fresh ones (tests/stack.py).
+for _name, _value in stack.TEST_ENV.items():
+    if _name.startswith("INTAKE_"):
+        os.environ.setdefault(_name, _value)
 
 PG_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=test"
 STAFF_EMAIL = "medewerker@example.org"

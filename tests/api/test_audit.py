@@ -28,6 +28,7 @@ def test_every_access_is_recorded_with_who_and_what(client, desk):
     assign(client, intake, rid, mediator.id)
     client.get(f"/api/registrations/{rid}", headers=own)
     client.post(f"/api/registrations/{rid}/notes", json={"text": "Teruggebeld."}, headers=own)
+    assert client.get(f"/api/registrations/{rid}/history", headers=own).status_code == 200  # holds the notes
     client.get(f"/api/registrations/{rid}/export", headers=intake)
     client.delete(f"/api/registrations/{rid}", headers=admin)
 
@@ -35,7 +36,8 @@ def test_every_access_is_recorded_with_who_and_what(client, desk):
     assert [(e["action"], e["actor_id"], e["actor_role"]) for e in entries] == [
         ("view", intake_user.id, "intake"), ("status", intake_user.id, "intake"),
         ("assign", intake_user.id, "intake"), ("view", mediator.id, "mediator"),
-        ("note", mediator.id, "mediator"), ("export", intake_user.id, "intake"), ("erase", admin_user.id, "admin"),
+        ("note", mediator.id, "mediator"), ("history", mediator.id, "mediator"), ("export", intake_user.id, "intake"),
+        ("erase", admin_user.id, "admin"),
     ]
     assert entries[1]["detail"] == "new->in_review"
     assert entries[2]["detail"] == f"mediator {mediator.id}; in_review->assigned"

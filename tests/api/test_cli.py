@@ -85,3 +85,24 @@ def test_purge_with_nothing_closed_says_so(client, env):
     assert run.returncode == 0
     assert "Erased 0 registration(s)" in run.stdout
     assert "1 registration(s) are not closed and were kept" in run.stdout
+
+
+def test_purge_clears_dead_letter_notices_and_throttling_past_retention(client, db, env):
+    from api.deadletters.models import DeadLetter
+    from api.staff import throttle
+    from api.staff.models import SignInThrottle
+    from tests.api.test_dead_letters import report
+
+    old, fresh = (report(client, reference=ref).json()["id"] for ref in ("PH-WXYZ-2345", "PH-MNPQ-6789"))
+    db.execute(update(DeadLetter).where(DeadLetter.id == old).values(reported_at=utcnow() - timedelta(days=8)))
+    long_ago = utcnow() - timedelta(days=2)
+    db.add(SignInThrottle(key="pair:old", failures=4, window_started_at=long_ago, next_allowed_at=long_ago))
+    db.add(SignInThrottle(key="pair:now", failures=4, window_started_at=utcnow(), next_allowed_at=utcnow()))
+    db.commit()
+    run = cli("purge", env=env)
+    assert run.returncode == 0, run.stderr
+    assert "Removed 1 dead-letter notice(s) older than 7 days: PH-WXYZ-2345." in run.stdout
+    db.expire_all()
+    assert list(db.scalars(select(DeadLetter.id))) == [fresh]
+    assert list(db.scalars(select(SignInThrottle.key))) == ["pair:now"]
+    assert throttle.forget_old(db) == 0

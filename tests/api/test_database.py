@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 
 import pytest
@@ -28,8 +29,9 @@ def test_sqlite_runs_in_wal_mode(engine, database_url):
 
 def test_default_database_lands_in_var(tmp_path, database_url):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",) and not k.startswith("INTAKE_")}
-    env["PYTHONPATH"] = str(stack.ROOT)
+    env.update({k: v for k, v in stack.TEST_ENV.items() if k.startswith("INTAKE_")}, PYTHONPATH=str(stack.ROOT))
     run = subprocess.run([str(stack.API_BIN / "alembic"), "-c", str(stack.ROOT / "api" / "alembic.ini"),
                           "upgrade", "head"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "var" / "intake.sqlite3").stat().st_size > 0
+    assert stat.S_IMODE((tmp_path / "var" / "intake.sqlite3").stat().st_mode) == 0o600

@@ -8,7 +8,7 @@ from sqlalchemy import create_engine, inspect
 
 from tests import stack
 
-TABLES = {"registrations", "idempotency_keys", "staff_users", "staff_sessions", "staff_login_failures"}
+TABLES = {"registrations", "idempotency_keys", "staff_users", "staff_sessions", "staff_sign_in_throttle"}
 
 
 def alembic(url: str, *args: str) -> subprocess.CompletedProcess:

@@ -1,5 +1,46 @@
-"""The OpenAPI schema documents the public interface; the docs page and its assets come from our origin."""
+"""The OpenAPI schema documents the public interface; the docs page and its assets come from our origin.
+In development both are open; elsewhere the page is gone and the schema is for signed-in admins only."""
 from __future__ import annotations
+
+import pyotp
+import pytest
+from fastapi.testclient import TestClient
+
+from api.core.config import get_settings
+from api.staff.service import create_user
+
+
+@pytest.fixture
+def client(engine, monkeypatch):
+    from api.main import create_app
+
+    monkeypatch.setenv("INTAKE_ENV", "development")
+    get_settings.cache_clear()
+    with TestClient(create_app()) as test_client:
+        yield test_client
+
+
+def _bearer(client, db, role: str) -> dict[str, str]:
+    secret = pyotp.random_base32()
+    create_user(db, f"{role}@example.org", "a long staff password 42", role, totp_secret=secret)
+    r = client.post("/api/auth/token", data={"username": f"{role}@example.org", "password": "a long staff password 42",
+                                              "otp": pyotp.TOTP(secret).now()})
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+@pytest.mark.parametrize("mode", ["test", "production"])
+def test_outside_development_the_page_is_gone_and_the_schema_is_for_admins(engine, db, monkeypatch, mode):
+    from api.main import create_app
+
+    monkeypatch.setenv("INTAKE_ENV", mode)
+    get_settings.cache_clear()
+    with TestClient(create_app(), base_url="https://testserver") as client:
+        assert client.get("/docs").status_code == 404
+        assert client.get("/docs/assets/swagger-ui-bundle.js").status_code == 404
+        assert client.get("/api/openapi.json").status_code == 401
+        assert client.get("/api/openapi.json", headers=_bearer(client, db, "intake")).status_code == 403
+        r = client.get("/api/openapi.json", headers=_bearer(client, db, "admin"))
+        assert r.status_code == 200 and "/api/chat" in r.json()["paths"]
 
 
 def test_schema_lists_the_public_endpoints(client):

@@ -46,6 +46,12 @@ class Stack:
         return "\n".join(p.log_text() for p in self.processes.values())
 
 
+def lines_with_client_address(backend_log: str) -> list[str]:
+    """Backend log lines that hold a client address (uvicorn's access log: `127.0.0.1:50312 - "POST ..."`);
+    only uvicorn's start line names our own listening address."""
+    return [line for line in backend_log.splitlines() if "127.0.0.1" in line and "Uvicorn running on" not in line]
+
+
 @pytest.fixture(scope="session")
 def full_stack(tmp_path_factory) -> Stack:
     tmp = tmp_path_factory.mktemp("stack")

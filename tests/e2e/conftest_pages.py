@@ -66,8 +66,9 @@ class Backend:
                 for item in page.json()["items"]]
 
 
-def start_pages_backend(tmp: Path, rasa_url: str) -> Backend:
-    process, url = stack.start_backend(tmp, f"sqlite:///{tmp / 'intake.sqlite3'}", rasa_url=rasa_url, env=ADMIN_ENV)
+def start_pages_backend(tmp: Path, rasa_url: str, env: dict | None = None) -> Backend:
+    process, url = stack.start_backend(tmp, f"sqlite:///{tmp / 'intake.sqlite3'}", rasa_url=rasa_url,
+                                       env={**ADMIN_ENV, **(env or {})})
     return Backend(url, process)
 
 

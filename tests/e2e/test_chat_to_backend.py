@@ -6,6 +6,7 @@ from __future__ import annotations
 import httpx
 
 from tests.intake_script import BUTTONS, CODE, asked
+from tests.e2e.conftest import lines_with_client_address
 
 SECRET_VALUES = {
     "name": "Ilse-Vandermeulen",
@@ -63,6 +64,9 @@ def test_registration_through_chat_reaches_staff(full_stack, sender):
     for value in [*SECRET_VALUES.values(), "+31648765432", "648765432", "Kees-Zeldzaam"]:
         assert value.encode() not in stored, f"{value!r} in plain text in the database file"
         assert value not in logs, f"{value!r} in a log"
+    # Nor does the backend's log put the visitor's address next to "registration created" (no access log).
+    backend_log = full_stack.processes["backend"].log_text()
+    assert "registration created" in backend_log and lines_with_client_address(backend_log) == []
 
 
 def test_chat_refuses_bad_input_without_reaching_rasa(full_stack):

@@ -1,7 +1,19 @@
-"""The OpenAPI page in a real browser: it renders the schema with no request leaving 127.0.0.1 and no CSP error."""
+"""The OpenAPI page in a real browser (development only): it renders the schema with no request leaving 127.0.0.1
+and no CSP error."""
 from __future__ import annotations
 
-from tests.e2e.conftest_pages import backend, browser, ctx  # noqa: F401  (fixtures)
+import pytest
+
+from tests import stack
+from tests.e2e.conftest_pages import browser, ctx, start_pages_backend  # noqa: F401  (fixtures)
+
+
+@pytest.fixture(scope="module")
+def backend(tmp_path_factory):
+    b = start_pages_backend(tmp_path_factory.mktemp("docs-backend"), f"http://127.0.0.1:{stack.free_port()}",
+                            env={"INTAKE_ENV": "development"})
+    yield b
+    b.process.stop()
 
 
 def test_docs_page_renders_the_schema_from_our_own_origin(backend, ctx):

@@ -25,6 +25,7 @@ import pyotp
 import pytest
 
 from tests import stack
+from tests.e2e.conftest import lines_with_client_address
 
 BURST = 200
 KILL_AFTER = 60  # confirmed hand-offs before the backend is killed
@@ -252,8 +253,10 @@ def test_database_outage_chat_keeps_answering_and_nothing_is_lost(tmp_path, answ
         assert lost == 0 and duplicates == 0 and len(stored) == 40
         logs = backend.log_text() + actions.log_text()
         assert "Storing0" not in logs and phone(7)[2:] not in logs and "[parameters:" not in logs
-        # The backend answered the outage with a clear 503 (retried by the outbox), not a 500 with a traceback.
-        assert '/api/internal/registrations HTTP/1.1" 503' in logs and "Traceback" not in logs
+        # The backend answered the outage with a clear 503 (retried by the outbox), not a 500 with a traceback;
+        # the action server's client logs the status (the backend runs without an access log).
+        assert '/api/internal/registrations "HTTP/1.1 503' in logs and "Traceback" not in logs
+        assert "database unavailable" in backend.log_text() and lines_with_client_address(backend.log_text()) == []
     finally:
         actions.stop()
         backend.stop()

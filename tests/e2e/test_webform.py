@@ -7,6 +7,7 @@ import time
 import httpx
 import pytest
 
+from tests.e2e.conftest import lines_with_client_address
 from tests.e2e.conftest_pages import backend, browser, make_context  # noqa: F401  (fixtures)
 
 REFERENCE = re.compile(r"PH-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{4}-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{4}")
@@ -58,6 +59,9 @@ def test_form_without_javascript_stores_a_registration_and_shows_the_code(backen
     assert (stored["voicemail_ok"], stored["call_time"], stored["region"]) == ("no", "afternoon", "utrecht")
     assert stored["consent"] is True and stored["consent_version"] == "2026-11-v1"
     assert stored["language"] == "nl" and stored["on_behalf"] is False
+    # No client address beside "registration created" (or anywhere) in the backend's log: no access log.
+    log = backend.process.log_text()
+    assert "registration created" in log and lines_with_client_address(log) == []
 
 
 def test_english_callback_by_email(backend, no_js):
