@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from api.audit.models import AuditEntry
 from api.core.db import utcnow
 
-ACTIONS = ("view", "export", "status", "assign", "note", "erase", "create", "dead_letter")
+ACTIONS = ("view", "export", "status", "assign", "note", "erase", "create", "dead_letter", "outcome")
 
 
 def record(session: Session, actor, action: str, registration, detail: str = "", *,
