@@ -1,0 +1,63 @@
+"""Small-count suppression with complementary suppression.
+
+A count below SMALL is shown as "<5". That alone is not enough: where the page shows a total, a single hidden count
+in it can be worked out from the others. So the page is treated as a system of sums (each table's counts add up to
+its total, a table's total may be a count of another table) and read the way someone trying to recover a hidden
+count would read it: a "<5" lies between 0 and 4, a cell hidden to protect it is at least SMALL, every shown number
+is exact, and each sum narrows the others (interval reasoning, repeated until nothing changes). While some hidden
+count comes out as one exact value, the smallest shown count in a sum with it is hidden too ("x")."""
+from __future__ import annotations
+
+import math
+
+SMALL = 5
+Sums = list[tuple[str, list[str]]]  # (total cell, the cells that add up to it)
+
+
+def bounds(values: dict[str, int], hidden: dict[str, str], sums: Sums, rounds: int = 200) -> dict[str, tuple]:
+    """What a reader of the shown figures can know of each cell: (lowest, highest) possible value."""
+    box = {name: ((0, SMALL - 1) if hidden.get(name) == "small" else (SMALL, math.inf) if name in hidden
+                  else (value, value)) for name, value in values.items()}
+    for _ in range(rounds):
+        changed = False
+        for total, members in sums:
+            low_sum = sum(box[m][0] for m in members)
+            high_sum = sum(box[m][1] for m in members)
+            t_low, t_high = box[total]
+            new_total = (max(t_low, low_sum), min(t_high, high_sum))
+            if new_total != box[total]:
+                box[total], changed = new_total, True
+            t_low, t_high = box[total]
+            for m in members:
+                low, high = box[m]
+                others_low, others_high = low_sum - low, high_sum - high
+                new = (max(low, t_low - others_high), min(high, t_high - others_low))
+                if new != box[m]:
+                    box[m], changed = new, True
+                    low_sum, high_sum = low_sum - low + new[0], high_sum - high + new[1]
+        if not changed:
+            break
+    return box
+
+
+def recoverable(values: dict[str, int], hidden: dict[str, str], sums: Sums) -> list[str]:
+    """Hidden cells whose exact value follows from what is shown."""
+    box = bounds(values, hidden, sums)
+    return sorted(name for name in hidden if box[name][0] == box[name][1])
+
+
+def suppress(values: dict[str, int], sums: Sums) -> dict[str, str]:
+    """Which cells to hide: name -> "small" (below SMALL) or "secondary" (hidden so a small one stays hidden)."""
+    hidden = {name: "small" for name, value in values.items() if value < SMALL}
+    while exposed := recoverable(values, hidden, sums):
+        # A count pinned only through another hidden count is freed by freeing that one: take one with shown
+        # neighbours first.
+        for name in exposed:
+            shown = {m for total, members in sums if name == total or name in members
+                     for m in (total, *members) if m not in hidden}
+            if shown:
+                hidden[min(shown, key=lambda m: (values[m], m))] = "secondary"
+                break
+        else:  # cannot happen with sums of non-negative counts; never loop for ever
+            raise RuntimeError("a hidden count cannot be protected")
+    return hidden
