@@ -56,7 +56,8 @@ def statistics_page(request: Request, settings: SettingsDep, user: DeskUser, ses
     period = _period(request)
     result = figures(session, period)
     this_year = utcnow().year
-    years = sorted({this_year, period.year, *service.years(session)}, reverse=True)
+    first = min(service.first_year(session) or this_year, this_year, period.year)
+    years = list(range(max(this_year, period.year), first - 1, -1))
     return render(request, settings, "statistics.html", user, result=result, charts=_charts(result), years=years,
                   query=f"jaar={period.year}" + (f"&kwartaal={period.quarter}" if period.quarter else ""))
 

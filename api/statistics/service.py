@@ -28,7 +28,7 @@ def replace(session: Session, before: dict, registration: Registration) -> None:
 
 
 # The page needs two groupings: who came in and how (over every row), and what became of it. Grouping by all
-# columns at once would give nearly one group per row on a big year.
+# columns at once would give nearly one group per row on a big year. Each has an index in this order (models).
 INTAKE = ("channel", "kind", "role", "referrer", "language", "province")
 COURSE = ("event_kind", "outcome", "decline_reason", "initiative", "contact_made",
           *(f"form_{form}" for form in CONTACT_FORMS))
@@ -75,6 +75,6 @@ def count(session: Session, period: Period) -> tuple[Counter, Counter]:
     return result[0], result[1]
 
 
-def years(session: Session) -> list[int]:
-    """Years that have rows, newest first."""
-    return list(session.scalars(select(StatisticsRow.year).distinct().order_by(StatisticsRow.year.desc())))
+def first_year(session: Session) -> int | None:
+    """The earliest year with rows (an index lookup; a list of distinct years would read the whole table)."""
+    return session.scalar(select(func.min(StatisticsRow.year)))

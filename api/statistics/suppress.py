@@ -5,7 +5,8 @@ in it can be worked out from the others. So the page is treated as a system of s
 its total, a table's total may be a count of another table) and read the way someone trying to recover a hidden
 count would read it: a "<5" lies between 0 and 4, a cell hidden to protect it is at least SMALL, every shown number
 is exact, and each sum narrows the others (interval reasoning, repeated until nothing changes). While some hidden
-count comes out as one exact value, the smallest shown count in a sum with it is hidden too ("x")."""
+count comes out as one exact value, the smallest shown count in a sum with it is hidden too ("x"), a total only
+when nothing else is left."""
 from __future__ import annotations
 
 import math
@@ -49,6 +50,7 @@ def recoverable(values: dict[str, int], hidden: dict[str, str], sums: Sums) -> l
 def suppress(values: dict[str, int], sums: Sums) -> dict[str, str]:
     """Which cells to hide: name -> "small" (below SMALL) or "secondary" (hidden so a small one stays hidden)."""
     hidden = {name: "small" for name, value in values.items() if value < SMALL}
+    totals = {total for total, _ in sums}  # hidden last: a total is the figure people look for
     while exposed := recoverable(values, hidden, sums):
         # A count pinned only through another hidden count is freed by freeing that one: take one with shown
         # neighbours first.
@@ -56,7 +58,7 @@ def suppress(values: dict[str, int], sums: Sums) -> dict[str, str]:
             shown = {m for total, members in sums if name == total or name in members
                      for m in (total, *members) if m not in hidden}
             if shown:
-                hidden[min(shown, key=lambda m: (values[m], m))] = "secondary"
+                hidden[min(shown, key=lambda m: (m in totals, values[m], m))] = "secondary"
                 break
         else:  # cannot happen with sums of non-negative counts; never loop for ever
             raise RuntimeError("a hidden count cannot be protected")

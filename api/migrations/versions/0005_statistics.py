@@ -40,7 +40,12 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('key', name=op.f('pk_statistics_rows'))
     )
     with op.batch_alter_table('statistics_rows', schema=None) as batch_op:
-        batch_op.create_index('ix_statistics_rows_period', ['year', 'quarter'], unique=False)
+        batch_op.create_index('ix_statistics_rows_intake', ['year', 'channel', 'kind', 'role', 'referrer', 'language',
+                                                            'province', 'quarter'], unique=False)
+        batch_op.create_index('ix_statistics_rows_course', ['year', 'event_kind', 'outcome', 'decline_reason',
+                                                            'initiative', 'contact_made', 'form_conversation',
+                                                            'form_group_meeting', 'form_letters', 'form_shuttle',
+                                                            'form_video_message', 'quarter'], unique=False)
 
     with op.batch_alter_table('registrations', schema=None) as batch_op:
         batch_op.add_column(sa.Column('decline_category', sa.String(length=32), nullable=True))
@@ -58,6 +63,7 @@ def downgrade() -> None:
         batch_op.drop_column('decline_category')
 
     with op.batch_alter_table('statistics_rows', schema=None) as batch_op:
-        batch_op.drop_index('ix_statistics_rows_period')
+        batch_op.drop_index('ix_statistics_rows_course')
+        batch_op.drop_index('ix_statistics_rows_intake')
 
     op.drop_table('statistics_rows')
