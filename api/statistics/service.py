@@ -1,6 +1,7 @@
 """Writing statistics rows (at closing, at a changed outcome, at erasure before closing) and counting them."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -42,10 +43,10 @@ class Period:
     @classmethod
     def parse(cls, text: str) -> "Period":
         """"2026" or "2026-Q3"; ValueError otherwise."""
-        year_text, _, quarter_text = text.strip().upper().partition("-Q")
-        if not (year_text.isdigit() and len(year_text) == 4) or (quarter_text and quarter_text not in "1234"):
+        found = re.fullmatch(r"([0-9]{4})(?:-Q([1-4]))?", text.strip().upper())
+        if found is None:
             raise ValueError("period is YYYY or YYYY-Qn")
-        return cls(int(year_text), int(quarter_text) if quarter_text else None)
+        return cls(int(found[1]), int(found[2]) if found[2] else None)
 
     def before(self) -> "Period":
         if self.quarter is None:
