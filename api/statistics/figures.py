@@ -159,14 +159,41 @@ def _sums(spec: Spec) -> list[tuple[str, list[str]]]:
             + [(total, [f"{spec.key}:{r}:total" for r in rows])])
 
 
-def _period_cells(intake: Counter, course: Counter) -> dict[str, Cell]:
-    values: dict[str, int] = {RECEIVED: sum(course.values())}
+QUARTERS = (None, 1, 2, 3, 4)  # None: the whole year
+
+
+def _rank(name: str) -> int:
+    """What to hide last: the number received, then the year's figures (the annual report's), then quarters'."""
+    return 2 if name.endswith(RECEIVED) else 1 if name.startswith("None|") else 0
+
+
+def _year_cells(intake: Counter, course: Counter) -> dict[int | None, dict[str, Cell]]:
+    """The cells of a year and of each of its quarters, suppressed together: the year's count is the sum of its
+    quarters' counts, so a "<5" of one quarter must not follow from the year's figure and the other quarters'."""
+    values: dict[str, int] = {}
     sums = []
-    for spec in SPECS:
-        values.update(_count(spec, intake if spec.source == "intake" else course))
-        sums += _sums(spec)
-    hidden = suppress(values, sums)
-    return {name: Cell(value, hidden.get(name)) for name, value in values.items()}
+    names: list[str] = []
+    for quarter in QUARTERS:
+        def part(grouped: Counter) -> Counter:  # the counter without its quarter, for one quarter or all
+            out = Counter()
+            for key, n in grouped.items():
+                if quarter is None or key[-1] == quarter:
+                    out[key[:-1]] += n
+            return out
+
+        own_intake, own_course = part(intake), part(course)
+        cells = {RECEIVED: sum(own_course.values())}
+        own_sums = []
+        for spec in SPECS:
+            cells.update(_count(spec, own_intake if spec.source == "intake" else own_course))
+            own_sums += _sums(spec)
+        names = list(cells)
+        values.update({f"{quarter}|{name}": value for name, value in cells.items()})
+        sums += [(f"{quarter}|{total}", [f"{quarter}|{m}" for m in members]) for total, members in own_sums]
+    sums += [(f"None|{name}", [f"{q}|{name}" for q in QUARTERS[1:]]) for name in names]
+    hidden = suppress(values, sums, rank=_rank)
+    return {quarter: {name: Cell(values[f"{quarter}|{name}"], hidden.get(f"{quarter}|{name}")) for name in names}
+            for quarter in QUARTERS}
 
 
 def _share(cell: Cell, total: Cell) -> int | None:
@@ -208,8 +235,8 @@ class Figures:
 
 
 def figures(session: Session, period: Period) -> Figures:
-    by_period = {name: _period_cells(*service.count(session, p))
-                 for name, p in (("current", period), ("previous", period.before()))}
+    years = {year: _year_cells(*service.count(session, year)) for year in {period.year, period.before().year}}
+    by_period = {name: years[p.year][p.quarter] for name, p in (("current", period), ("previous", period.before()))}
     return Figures(period, period.before(), [_table(spec, by_period) for spec in SPECS])
 
 

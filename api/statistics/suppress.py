@@ -5,11 +5,11 @@ in it can be worked out from the others. So the page is treated as a system of s
 its total, a table's total may be a count of another table) and read the way someone trying to recover a hidden
 count would read it: a "<5" lies between 0 and 4, a cell hidden to protect it is at least SMALL, every shown number
 is exact, and each sum narrows the others (interval reasoning, repeated until nothing changes). While some hidden
-count comes out as one exact value, the smallest shown count in a sum with it is hidden too ("x"), a total only
-when nothing else is left."""
+count comes out as one exact value, the smallest shown count in a sum with it is hidden too ("x")."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 SMALL = 5
 Sums = list[tuple[str, list[str]]]  # (total cell, the cells that add up to it)
@@ -43,22 +43,36 @@ def bounds(values: dict[str, int], hidden: dict[str, str], sums: Sums, rounds: i
 
 def recoverable(values: dict[str, int], hidden: dict[str, str], sums: Sums) -> list[str]:
     """Hidden cells whose exact value follows from what is shown."""
-    box = bounds(values, hidden, sums)
+    # A sum of shown numbers only tells nothing new: leave it out (most sums, on a big year).
+    box = bounds(values, hidden, [(t, m) for t, m in sums if t in hidden or any(x in hidden for x in m)])
     return sorted(name for name in hidden if box[name][0] == box[name][1])
 
 
-def suppress(values: dict[str, int], sums: Sums) -> dict[str, str]:
-    """Which cells to hide: name -> "small" (below SMALL) or "secondary" (hidden so a small one stays hidden)."""
+def suppress(values: dict[str, int], sums: Sums, rank: Callable[[str], int] = lambda name: 0) -> dict[str, str]:
+    """Which cells to hide: name -> "small" (below SMALL) or "secondary" (hidden so a small one stays hidden).
+    Cells of a higher `rank` (the figures people look for first) are hidden only when no lower one will do."""
     hidden = {name: "small" for name, value in values.items() if value < SMALL}
-    totals = {total for total, _ in sums}  # hidden last: a total is the figure people look for
+    in_sums: dict[str, list[int]] = {}
+    for i, (total, members) in enumerate(sums):
+        for name in (total, *members):
+            in_sums.setdefault(name, []).append(i)
+    ranks = sorted({rank(name) for name in values})
     while exposed := recoverable(values, hidden, sums):
-        # A count pinned only through another hidden count is freed by freeing that one: take one with shown
-        # neighbours first.
-        for name in exposed:
-            shown = {m for total, members in sums if name == total or name in members
-                     for m in (total, *members) if m not in hidden}
-            if shown:
-                hidden[min(shown, key=lambda m: (m in totals, values[m], m))] = "secondary"
+        # Free each exposed count by hiding the smallest shown count in a sum with it, one per sum in a round
+        # (the reasoning is redone after each round), from the lowest rank that offers one: a count pinned only
+        # through another hidden count is usually freed with that one.
+        for allowed in ranks:
+            touched: set[int] = set()
+            for name in exposed:
+                if touched.intersection(in_sums[name]):
+                    continue
+                shown = {m for i in in_sums[name] for m in (sums[i][0], *sums[i][1])
+                         if m not in hidden and rank(m) <= allowed}
+                if shown:
+                    pick = min(shown, key=lambda m: (rank(m), values[m], m))
+                    hidden[pick] = "secondary"
+                    touched.update(in_sums[pick])
+            if touched:
                 break
         else:  # cannot happen with sums of non-negative counts; never loop for ever
             raise RuntimeError("a hidden count cannot be protected")

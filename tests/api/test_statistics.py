@@ -298,6 +298,10 @@ def test_figures_of_2000_registrations_match_the_tests_own_count(client, db, eng
         hidden += _check_figures(r.json(), known)
         assert _recovered(r.json()) == []
     assert hidden > 20  # the seeded set has small cells (Zeeland, English, video messages, ...)
+    for year in ("2025", "2026"):
+        pages = [client.get("/api/statistics", params={"period": p}, headers=admin_headers).json()
+                 for p in (year, *(f"{year}-Q{q}" for q in range(1, 5)))]
+        assert _recovered_across(pages[0], pages[1:]) == []
     # 2024 had nothing: every count of the period before 2025-Q1 is "<5", and no share is given.
     before = client.get("/api/statistics", params={"period": "2025-Q1"}, headers=admin_headers).json()
     assert {row["previous"]["count"] for row in before["tables"][-1]["rows"]} == {"<5"}
@@ -336,25 +340,38 @@ def _box(value):
     return (0, 4) if value == "<5" else (5, math.inf) if value == "x" else (value, value)
 
 
-def _recovered(body: dict) -> list[str]:
+def _pinned(seen: dict, sums: list) -> list[str]:
     """Hidden cells a reader can pin to one value: each hidden one lies in [0, 4] ("<5") or [5, ∞) ("x"); every
     sum narrows its parts (the rest's least and most), again and again until nothing changes."""
-    found = []
-    for side in ("current", "previous"):
-        seen, sums = _reader_system(body, side)
-        box = {name: _box(v) for name, v in seen.items()}
-        for _ in range(500):
-            before = dict(box)
-            for total, parts in sums:
-                lows, highs = [box[p][0] for p in parts], [box[p][1] for p in parts]
-                box[total] = (max(box[total][0], sum(lows)), min(box[total][1], sum(highs)))
-                for i, p in enumerate(parts):
-                    rest_low, rest_high = sum(lows) - lows[i], sum(highs) - highs[i]
-                    box[p] = (max(box[p][0], box[total][0] - rest_high), min(box[p][1], box[total][1] - rest_low))
-            if box == before:
-                break
-        found += [f"{side} {n}" for n, v in seen.items() if v in ("<5", "x") and box[n][0] == box[n][1]]
-    return found
+    box = {name: _box(v) for name, v in seen.items()}
+    for _ in range(500):
+        before = dict(box)
+        for total, parts in sums:
+            lows, highs = [box[p][0] for p in parts], [box[p][1] for p in parts]
+            box[total] = (max(box[total][0], sum(lows)), min(box[total][1], sum(highs)))
+            for i, p in enumerate(parts):
+                rest_low, rest_high = sum(lows) - lows[i], sum(highs) - highs[i]
+                box[p] = (max(box[p][0], box[total][0] - rest_high), min(box[p][1], box[total][1] - rest_low))
+        if box == before:
+            break
+    return [n for n, v in seen.items() if v in ("<5", "x") and box[n][0] == box[n][1]]
+
+
+def _recovered(body: dict) -> list[str]:
+    return [f"{side} {name}" for side in ("current", "previous") for name in _pinned(*_reader_system(body, side))]
+
+
+def _recovered_across(year: dict, quarters: list[dict]) -> list[str]:
+    """The same reader with the year's page and its four quarters' pages side by side: a year's count is the sum
+    of its quarters' counts."""
+    seen, sums = {}, []
+    for label, body in (("year", year), *((f"q{i}", b) for i, b in enumerate(quarters, 1))):
+        own_seen, own_sums = _reader_system(body, "current")
+        seen |= {f"{label}|{n}": v for n, v in own_seen.items()}
+        sums += [(f"{label}|{t}", [f"{label}|{p}" for p in parts]) for t, parts in own_sums]
+    names = [n.split("|", 1)[1] for n in seen if n.startswith("year|")]
+    sums += [(f"year|{n}", [f"q{i}|{n}" for i in range(1, 5)]) for n in names]
+    return _pinned(seen, sums)
 
 
 def _small_world(db) -> None:
@@ -381,7 +398,7 @@ def test_a_lone_small_count_cannot_be_worked_out_from_the_total(client, db, admi
     assert channel["chat"] == {"count": "x", "share": None}  # 40 - 37 would give the 3 away
     assert _recovered(body) == []
     # The reader is not a straw man: with "<5" alone (no complementary suppression) they find the 3.
-    monkeypatch.setattr(figures_module, "suppress", lambda values, sums: {n: "small" for n, v in values.items() if v < 5})
+    monkeypatch.setattr(figures_module, "suppress", lambda values, sums, rank=None: {n: "small" for n, v in values.items() if v < 5})
     naive = client.get("/api/statistics", params={"period": "2026-Q1"}, headers=admin_headers).json()
     assert "current channel:webform" in _recovered(naive)
 
