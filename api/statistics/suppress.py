@@ -22,20 +22,21 @@ def bounds(values: dict[str, int], hidden: dict[str, str], sums: Sums, rounds: i
     for _ in range(rounds):
         changed = False
         for total, members in sums:
-            low_sum = sum(box[m][0] for m in members)
-            high_sum = sum(box[m][1] for m in members)
+            lows, highs = [box[m][0] for m in members], [box[m][1] for m in members]
+            low_sum, unbounded = sum(lows), sum(h == math.inf for h in highs)
+            finite_high = sum(h for h in highs if h != math.inf)
             t_low, t_high = box[total]
-            new_total = (max(t_low, low_sum), min(t_high, high_sum))
+            new_total = (max(t_low, low_sum), min(t_high, math.inf if unbounded else finite_high))
             if new_total != box[total]:
                 box[total], changed = new_total, True
             t_low, t_high = box[total]
-            for m in members:
-                low, high = box[m]
-                others_low, others_high = low_sum - low, high_sum - high
-                new = (max(low, t_low - others_high), min(high, t_high - others_low))
+            for m, low, high in zip(members, lows, highs):
+                # the rest's most: unbounded while any other part is (inf - inf would be nan)
+                rest_high = (math.inf if unbounded - (high == math.inf) else
+                             finite_high - (0 if high == math.inf else high))
+                new = (max(low, t_low - rest_high), min(high, t_high - (low_sum - low)))
                 if new != box[m]:
                     box[m], changed = new, True
-                    low_sum, high_sum = low_sum - low + new[0], high_sum - high + new[1]
         if not changed:
             break
     return box

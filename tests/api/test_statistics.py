@@ -350,7 +350,8 @@ def _pinned(seen: dict, sums: list) -> list[str]:
             lows, highs = [box[p][0] for p in parts], [box[p][1] for p in parts]
             box[total] = (max(box[total][0], sum(lows)), min(box[total][1], sum(highs)))
             for i, p in enumerate(parts):
-                rest_low, rest_high = sum(lows) - lows[i], sum(highs) - highs[i]
+                rest_low = sum(lows[:i] + lows[i + 1:])
+                rest_high = sum(highs[:i] + highs[i + 1:])  # a sum, not a difference: inf - inf is no number
                 box[p] = (max(box[p][0], box[total][0] - rest_high), min(box[p][1], box[total][1] - rest_low))
         if box == before:
             break
