@@ -137,13 +137,13 @@ def _count(spec: Spec, grouped: Counter) -> dict[str, int]:
     """Raw counts of one table, named "<table>:<row>:<column>"; the row totals of a wide table in column "total"."""
     counts = Counter()
     for key, n in grouped.items():
+        column = spec.column_of(key)
         for row in spec.rows_of(key):
-            counts[f"{spec.key}:{row}:{spec.column_of(key)}"] += n
-    values = {f"{spec.key}:{row}:{col}": counts[f"{spec.key}:{row}:{col}"] for row, _ in spec.rows
-              for col, _ in spec.columns}
+            counts[row, column] += n
+    values = {f"{spec.key}:{row}:{col}": counts[row, col] for row, _ in spec.rows for col, _ in spec.columns}
     if len(spec.columns) > 1:
         for row, _ in spec.rows:
-            values[f"{spec.key}:{row}:total"] = sum(counts[f"{spec.key}:{row}:{col}"] for col, _ in spec.columns)
+            values[f"{spec.key}:{row}:total"] = sum(counts[row, col] for col, _ in spec.columns)
     return values
 
 
@@ -170,26 +170,21 @@ def _rank(name: str) -> int:
 def _year_cells(intake: Counter, course: Counter) -> dict[int | None, dict[str, Cell]]:
     """The cells of a year and of each of its quarters, suppressed together: the year's count is the sum of its
     quarters' counts, so a "<5" of one quarter must not follow from the year's figure and the other quarters'."""
+    by_quarter = {quarter: (Counter(), Counter()) for quarter in QUARTERS[1:]}
+    for grouped, side in ((intake, 0), (course, 1)):
+        for key, n in grouped.items():  # the quarter is the key's last column
+            by_quarter[key[-1]][side][key[:-1]] += n
     values: dict[str, int] = {}
-    sums = []
-    names: list[str] = []
-    for quarter in QUARTERS:
-        def part(grouped: Counter) -> Counter:  # the counter without its quarter, for one quarter or all
-            out = Counter()
-            for key, n in grouped.items():
-                if quarter is None or key[-1] == quarter:
-                    out[key[:-1]] += n
-            return out
-
-        own_intake, own_course = part(intake), part(course)
+    for quarter, (own_intake, own_course) in by_quarter.items():
         cells = {RECEIVED: sum(own_course.values())}
-        own_sums = []
         for spec in SPECS:
             cells.update(_count(spec, own_intake if spec.source == "intake" else own_course))
-            own_sums += _sums(spec)
-        names = list(cells)
         values.update({f"{quarter}|{name}": value for name, value in cells.items()})
-        sums += [(f"{quarter}|{total}", [f"{quarter}|{m}" for m in members]) for total, members in own_sums]
+    names = list(cells)
+    values.update({f"None|{name}": sum(values[f"{q}|{name}"] for q in QUARTERS[1:]) for name in names})
+    own_sums = [s for spec in SPECS for s in _sums(spec)]
+    sums = [(f"{quarter}|{total}", [f"{quarter}|{m}" for m in members])
+            for quarter in QUARTERS for total, members in own_sums]
     sums += [(f"None|{name}", [f"{q}|{name}" for q in QUARTERS[1:]]) for name in names]
     hidden = suppress(values, sums, rank=_rank)
     return {quarter: {name: Cell(values[f"{quarter}|{name}"], hidden.get(f"{quarter}|{name}")) for name in names}
