@@ -28,6 +28,8 @@ from api.registrations.router import router as registrations_router
 from api.security_headers import SecurityHeadersMiddleware
 from api.staff import service as staff_service
 from api.staff.router import router as staff_router
+from api.statistics.pages import router as statistics_pages_router
+from api.statistics.router import router as statistics_router
 from api.workspace.router import router as workspace_router
 
 log = logging.getLogger("api")
@@ -109,6 +111,8 @@ def create_app() -> FastAPI:
     app.include_router(staff_router)
     app.include_router(audit_router)
     app.include_router(dead_letters_router)
+    app.include_router(statistics_router)
+    app.include_router(statistics_pages_router)
     app.include_router(workspace_router)
     app.include_router(pages_router)
     app.include_router(docs_router)

@@ -4,6 +4,7 @@ from api.core.db import Base
 from api.deadletters.models import DeadLetter
 from api.registrations.models import IdempotencyKey, Registration, RegistrationEvent
 from api.staff.models import RecoveryCode, SignInThrottle, StaffSession, StaffUser
+from api.statistics.models import StatisticsRow
 
 __all__ = ["AuditEntry", "Base", "DeadLetter", "IdempotencyKey", "RecoveryCode", "Registration", "RegistrationEvent",
-           "SignInThrottle", "StaffSession", "StaffUser"]
+           "SignInThrottle", "StaffSession", "StaffUser", "StatisticsRow"]

@@ -42,9 +42,23 @@ class Registration(Base):
     status: Mapped[str] = mapped_column(String(32), default="new", index=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"), index=True)
-    decline_reason: Mapped[str | None] = mapped_column(EncryptedString)
+    decline_reason: Mapped[str | None] = mapped_column(EncryptedString)  # staff's own words, optional
+    # The outcome recorded at closing (workflow.check_outcome): closed lists only, so they can be counted.
+    decline_category: Mapped[str | None] = mapped_column(String(32))
+    initiative: Mapped[str | None] = mapped_column(String(16))
+    contact_made: Mapped[str | None] = mapped_column(String(8))  # yes, no
+    contact_forms: Mapped[str | None] = mapped_column(String(80))  # comma-separated codes, sorted
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    @property
+    def outcome(self) -> dict | None:
+        """The recorded outcome (schemas.OutcomeOut) of a closed or declined registration."""
+        if self.status not in ("closed", "declined"):
+            return None
+        return {"initiative": self.initiative, "decline_category": self.decline_category,
+                "contact_made": None if self.contact_made is None else self.contact_made == "yes",
+                "contact_forms": [f for f in (self.contact_forms or "").split(",") if f]}
 
 
 class IdempotencyKey(Base):
@@ -66,7 +80,7 @@ class RegistrationEvent(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
-    kind: Mapped[str] = mapped_column(String(16))  # status, assign, note
+    kind: Mapped[str] = mapped_column(String(16))  # status, assign, note, outcome
     from_status: Mapped[str | None] = mapped_column(String(32))
     to_status: Mapped[str | None] = mapped_column(String(32))
     assigned_to_id: Mapped[int | None] = mapped_column(Integer)

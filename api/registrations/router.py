@@ -14,7 +14,7 @@ from api.notifications import mail
 from api.registrations import service, workflow
 from api.registrations.models import Registration
 from api.registrations.schemas import (
-    Assignment, EventKind, EventOut, HandOffIn, Kind, MediatorSuggestion, NoteIn, Region, RegistrationCreated,
+    Assignment, EventKind, EventOut, HandOffIn, Kind, MediatorSuggestion, NoteIn, Outcome, Region, RegistrationCreated,
     RegistrationOut, RegistrationPage, RegistrationSummary, Status, StatusChange, StatusCounts,
 )
 from api.staff.models import StaffUser
@@ -89,7 +89,18 @@ def change_status(registration_id: int, change: StatusChange, user: EnrolledUser
                   session: SessionDep) -> RegistrationOut:
     registration = _load(session, user, registration_id)
     try:
-        workflow.change_status(session, user, registration, change.status, change.reason)
+        workflow.change_status(session, user, registration, change.status, change.reason, change.outcome)
+    except workflow.NotAllowed as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
+    return RegistrationOut.model_validate(registration)
+
+
+@router.put("/registrations/{registration_id}/outcome", response_model=RegistrationOut)
+def change_outcome(registration_id: int, outcome: Outcome, user: EnrolledUser, session: SessionDep) -> RegistrationOut:
+    """Correct the outcome recorded at closing (audited; the statistics row follows)."""
+    registration = _load(session, user, registration_id)
+    try:
+        workflow.change_outcome(session, user, registration, outcome)
     except workflow.NotAllowed as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
     return RegistrationOut.model_validate(registration)

@@ -29,6 +29,11 @@ Region = Literal["drenthe", "flevoland", "friesland", "gelderland", "groningen",
                  "noord-holland", "overijssel", "utrecht", "zeeland", "zuid-holland", "abroad", "unknown"]
 Language = Literal["nl", "en"]
 Status = Literal["new", "in_review", "assigned", "contacted", "intake_planned", "closed", "declined"]
+# The outcome recorded at closing (the categories of the foundation's annual report).
+Initiative = Literal["affected", "caused", "other"]  # who asked for mediation: the one it happened to (or the
+# bereaved), the one who caused it, or a witness or other person involved
+DeclineCategory = Literal["duplicate", "out_of_scope", "no_other_party_details", "awaiting_prosecutor", "other"]
+ContactFormUsed = Literal["conversation", "group_meeting", "letters", "shuttle", "video_message"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -190,6 +195,7 @@ class RegistrationOut(BaseModel):
     status: Status
     assigned_to_id: int | None
     decline_reason: str | None
+    outcome: OutcomeOut | None = None  # closed and declined only
     closed_at: datetime | None
     created_at: datetime
     updated_at: datetime
@@ -206,11 +212,31 @@ Note = Annotated[_bounded(2000), BeforeValidator(_text)]
 Reason = Annotated[_bounded(500), BeforeValidator(_text)]
 
 
+class Outcome(BaseModel):
+    """What became of a registration: required when closing ("closed": initiative and contact; "declined": the
+    category), changeable afterwards. Which fields belong to which status is checked in workflow.check_outcome."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    initiative: Initiative | None = None
+    contact_made: bool | None = None
+    contact_forms: list[ContactFormUsed] = Field(default_factory=list, max_length=5)
+    decline_category: DeclineCategory | None = None
+
+
+class OutcomeOut(BaseModel):
+    initiative: Initiative | None
+    contact_made: bool | None
+    contact_forms: list[ContactFormUsed]
+    decline_category: DeclineCategory | None
+
+
 class StatusChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: Status
-    reason: Reason | None = None  # required when declining
+    reason: Reason | None = None  # staff's own words when declining (optional; encrypted)
+    outcome: Outcome | None = None  # required for "closed" and "declined"
 
 
 class Assignment(BaseModel):
@@ -231,7 +257,7 @@ class EventOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    kind: Literal["status", "assign", "note"]
+    kind: Literal["status", "assign", "note", "outcome"]
     actor_id: int | None
     from_status: Status | None
     to_status: Status | None

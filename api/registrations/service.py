@@ -168,9 +168,13 @@ def export(registration: Registration, events: list) -> dict:
 
 def erase(session: Session, registration: Registration, actor=None) -> None:
     """Delete the registration with its history and idempotency keys (they cascade); the audit log keeps a
-    stub: id, reference, who and when. `actor` None is the retention job. The caller commits."""
+    stub: id, reference, who and when. A registration erased before closing leaves its statistics row now (a
+    closed one left it at closing). `actor` None is the retention job. The caller commits."""
     from api.audit import service as audit
+    from api.statistics import service as statistics
 
+    if registration.status not in ("closed", "declined"):
+        statistics.record(session, registration)
     audit.record(session, actor, "erase", registration, "retention" if actor is None else "request")
     session.execute(delete(Registration).where(Registration.id == registration.id))
     log.info("registration erased id=%s by=%s", registration.id, actor.id if actor else "retention")

@@ -12,7 +12,10 @@ from sqlalchemy.orm import Session
 from api.audit import service as audit
 from api.core.db import utcnow
 from api.registrations.models import Registration, RegistrationEvent
+from api.registrations.schemas import Outcome
 from api.staff.models import StaffUser
+from api.statistics import service as statistics
+from api.statistics.mapping import row_values
 
 log = logging.getLogger("api.registrations")
 
@@ -101,14 +104,43 @@ def allowed_next(user: StaffUser, registration: Registration) -> tuple[str, ...]
     return TRANSITIONS[registration.status]
 
 
+def check_outcome(status: str, outcome: Outcome | None) -> Outcome:
+    """The outcome a closing needs: "closed" (taken on by a mediator) needs the initiative and whether contact came
+    about, with its form(s) if it did; "declined" needs the category of the reason. NotAllowed says what is missing."""
+    if outcome is None:
+        raise NotAllowed("closing needs an outcome" if status == "closed" else "declining needs a reason from the list")
+    if status == "declined":
+        if outcome.decline_category is None:
+            raise NotAllowed("declining needs a reason from the list")
+        if outcome.contact_made is not None or outcome.contact_forms:
+            raise NotAllowed("a declined registration has no contact")
+        return outcome
+    if outcome.decline_category is not None:
+        raise NotAllowed("a decline reason belongs to declining, not closing")
+    if outcome.initiative is None or outcome.contact_made is None:
+        raise NotAllowed("closing needs who took the initiative and whether contact came about")
+    if outcome.contact_made != bool(outcome.contact_forms):
+        raise NotAllowed("give the form(s) of contact when, and only when, contact came about")
+    return outcome
+
+
+def _apply_outcome(registration: Registration, outcome: Outcome) -> None:
+    registration.initiative = outcome.initiative
+    registration.decline_category = outcome.decline_category
+    registration.contact_made = None if outcome.contact_made is None else ("yes" if outcome.contact_made else "no")
+    registration.contact_forms = ",".join(sorted(set(outcome.contact_forms))) or None
+
+
 def change_status(session: Session, user: StaffUser, registration: Registration, new_status: str,
-                  reason: str | None = None) -> Registration:
+                  reason: str | None = None, outcome: Outcome | None = None) -> Registration:
     if new_status not in allowed_next(user, registration):
         if new_status == "assigned":
             raise NotAllowed("assign a mediator to move a registration to 'assigned'")
         raise NotAllowed(f"a registration with status '{registration.status}' cannot go to '{new_status}'")
-    if new_status == "declined" and not reason:
-        raise NotAllowed("declining needs a reason")
+    if new_status in FINAL:
+        outcome = check_outcome(new_status, outcome)
+    elif outcome is not None:
+        raise NotAllowed("an outcome is recorded at closing only")
     old = registration.status
     now = utcnow()
     registration.status = new_status
@@ -117,6 +149,8 @@ def change_status(session: Session, user: StaffUser, registration: Registration,
         registration.decline_reason = reason
     if new_status in FINAL:
         registration.closed_at = now
+        _apply_outcome(registration, outcome)
+        statistics.record(session, registration)
     if new_status == "in_review" and old == "assigned":
         registration.assigned_to_id = None
     session.add(RegistrationEvent(registration_id=registration.id, actor_id=user.id, kind="status",
@@ -124,6 +158,25 @@ def change_status(session: Session, user: StaffUser, registration: Registration,
     audit.record(session, user, "status", registration, f"{old}->{new_status}")
     session.commit()
     log.info("registration status id=%s %s->%s user_id=%s", registration.id, old, new_status, user.id)
+    return registration
+
+
+def change_outcome(session: Session, user: StaffUser, registration: Registration, outcome: Outcome) -> Registration:
+    """Correct the outcome of a closed or declined registration; its statistics row follows."""
+    if registration.status not in FINAL:
+        raise NotAllowed("an outcome is recorded at closing; this registration is not closed")
+    outcome = check_outcome(registration.status, outcome)
+    before = row_values(registration)
+    _apply_outcome(registration, outcome)
+    now = utcnow()
+    registration.updated_at = now
+    statistics.replace(session, before, registration)
+    session.add(RegistrationEvent(registration_id=registration.id, actor_id=user.id, kind="outcome",
+                                  from_status=registration.status, to_status=registration.status, created_at=now))
+    # The audit entry outlives erasure with the reference, so it names no categories (they would link back).
+    audit.record(session, user, "outcome", registration)
+    session.commit()
+    log.info("registration outcome changed id=%s user_id=%s", registration.id, user.id)
     return registration
 
 

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from typing import get_args
 
+from pydantic import ValidationError
+
 from api.registrations import schemas
-from api.registrations.schemas import _text
+from api.registrations.schemas import Outcome, _text
 from api.registrations.service import Filters
 from api.workspace import labels
 
@@ -19,7 +21,8 @@ FILTER_CHOICES = {
 _AGES = {"0-2": (None, 2), "3-7": (3, 7), "8-30": (8, 30), "31-": (31, None)}
 
 ERRORS = {
-    "reason": "Geef een reden op als je een aanmelding niet in behandeling neemt.",
+    "reason": "Kies een reden uit de lijst als je een aanmelding niet in behandeling neemt.",
+    "outcome": "Vul de uitkomst in: wie nam het initiatief, kwam er contact, en zo ja in welke vorm(en).",
     "status": "Deze statuswijziging kan nu niet. Kies een van de stappen die het formulier aanbiedt.",
     "assign": "Kies een actieve bemiddelaar.",
     "note": "Een lege notitie is niet opgeslagen.",
@@ -58,6 +61,19 @@ def note(form, name: str, limit: int) -> str | None:
 def number(form, name: str) -> int | None:
     value = text(form, name, 12)
     return int(value) if value.isdigit() else None
+
+
+def outcome(form) -> Outcome | None:
+    """The outcome fields of a closing or correcting form; unknown values count as not given."""
+    made = text(form, "contact_made", 4)
+    values = {"initiative": text(form, "initiative", 16) or None,
+              "decline_category": text(form, "decline_category", 32) or None,
+              "contact_made": {"yes": True, "no": False}.get(made),
+              "contact_forms": [v for v in form.getlist("contact_forms")[:5] if isinstance(v, str)]}
+    try:
+        return Outcome(**values)
+    except ValidationError:
+        return None
 
 
 def region(form) -> str:

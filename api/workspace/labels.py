@@ -14,8 +14,20 @@ LANGUAGE_LABELS = {"nl": "Nederlands", "en": "Engels"}
 AUDIT_ACTIONS = {"view": "Bekeken", "export": "Geëxporteerd", "status": "Status gewijzigd", "assign": "Toegewezen",
                  "note": "Notitie", "erase": "Gewist", "create": "Aangemaakt",
                  "dead_letter": "Niet afgeleverd: afgehandeld", "history": "Geschiedenis gelezen (API)",
-                 "totp_enrol": "Tweestapsverificatie ingesteld", "password": "Wachtwoord gewijzigd"}
-EVENT_KIND_LABELS = {"status": "Status", "assign": "Toegewezen", "note": "Notitie"}
+                 "totp_enrol": "Tweestapsverificatie ingesteld", "password": "Wachtwoord gewijzigd",
+                 "outcome": "Uitkomst gewijzigd"}
+EVENT_KIND_LABELS = {"status": "Status", "assign": "Toegewezen", "note": "Notitie", "outcome": "Uitkomst"}
+# The outcome recorded at closing (schemas.Initiative, DeclineCategory, ContactFormUsed).
+INITIATIVE_LABELS = {"affected": "Degene die het overkwam, of een nabestaande",
+                     "caused": "Degene die het (mogelijk) veroorzaakte", "other": "Een getuige of andere betrokkene"}
+CONTACT_MADE_LABELS = {"yes": "Ja, er was contact", "no": "Nee, er was geen contact"}
+CONTACT_FORM_LABELS = {"conversation": "Gesprek", "group_meeting": "Groepsherstelbijeenkomst",
+                       "letters": "Briefwisseling", "shuttle": "Pendelbemiddeling (de bemiddelaar brengt berichten over)",
+                       "video_message": "Video- of audioboodschap"}
+DECLINE_LABELS = {"duplicate": "Dubbele aanmelding", "out_of_scope": "Past niet binnen onze dienstverlening",
+                  "no_other_party_details": "Het OM gaf geen gegevens van de andere partij",
+                  "awaiting_prosecutor": "Eerst afwachten of het OM mediation in strafzaken aanbiedt",
+                  "other": "Een andere reden"}
 REGIONS = [(value, label) for value, label in CHOICES["nl"]["region"] if value != "unknown"] + [
     ("unknown", "Onbekend")]
 
@@ -24,6 +36,7 @@ MESSAGES = {
     "status": "De status is gewijzigd.",
     "assigned": "De aanmelding is toegewezen.",
     "note": "De notitie is opgeslagen.",
+    "outcome": "De uitkomst is gewijzigd.",
     "erased": "De aanmelding is gewist. In het auditlog staat alleen nog dat zij bestond.",
     "dead_letter_resolved": "De niet-afgeleverde aanmelding is als afgehandeld gemarkeerd en staat in het auditlog.",
     "user_created": "Het account is aangemaakt. De gebruiker kiest bij de eerste keer aanmelden een eigen wachtwoord en "

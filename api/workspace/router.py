@@ -318,13 +318,26 @@ def registration_page(registration_id: int, request: Request, settings: Settings
 def change_status(registration_id: int, user: EnrolledPageUser, session: SessionDep, form: CaseForm) -> Response:
     registration = _registration(session, user, registration_id)
     new_status, reason = forms.text(form, "status", 32), forms.note(form, "reason", 500)
-    if new_status == "declined" and not reason:
-        return redirect(_detail_path(registration_id) + "?fout=reason")
+    outcome = forms.outcome(form) if new_status in workflow.FINAL else None
     try:
-        workflow.change_status(session, user, registration, new_status, reason)
+        workflow.change_status(session, user, registration, new_status, reason, outcome)
     except workflow.NotAllowed:
-        return redirect(_detail_path(registration_id) + "?fout=status")
+        error = {"closed": "outcome", "declined": "reason"}.get(new_status, "status")
+        if registration.status in workflow.FINAL or new_status not in workflow.allowed_next(user, registration):
+            error = "status"
+        return redirect(_detail_path(registration_id) + f"?fout={error}")
     return redirect(_detail_path(registration_id), "status")
+
+
+@router.post("/aanmeldingen/{registration_id}/uitkomst")
+def change_outcome(registration_id: int, user: EnrolledPageUser, session: SessionDep, form: CheckedForm) -> Response:
+    registration = _registration(session, user, registration_id)
+    try:
+        workflow.change_outcome(session, user, registration, forms.outcome(form))
+    except workflow.NotAllowed:
+        error = "reason" if registration.status == "declined" else "outcome"
+        return redirect(_detail_path(registration_id) + f"?fout={error}")
+    return redirect(_detail_path(registration_id), "outcome")
 
 
 @router.post("/aanmeldingen/{registration_id}/toewijzen")

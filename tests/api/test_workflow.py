@@ -40,8 +40,16 @@ def desk(client, db):
             "other_mediator": signed_in(client, db, "mediator", "limburg")}
 
 
-def status(client, headers, rid, to, reason=None):
-    body = {"status": to} | ({"reason": reason} if reason is not None else {})
+# The outcome closing needs (workflow.check_outcome); `status` sends it for "closed" and "declined" by default.
+TAKEN_ON = {"initiative": "caused", "contact_made": True, "contact_forms": ["letters", "conversation"]}
+DECLINED = {"decline_category": "out_of_scope"}
+
+
+def status(client, headers, rid, to, reason=None, outcome=...):
+    if outcome is ...:
+        outcome = {"closed": TAKEN_ON, "declined": DECLINED}.get(to)
+    body = {"status": to} | ({"reason": reason} if reason is not None else {}) | (
+        {"outcome": outcome} if outcome is not None else {})
     return client.post(f"/api/registrations/{rid}/status", json=body, headers=headers)
 
 
@@ -150,13 +158,17 @@ def test_steps_cannot_be_skipped(client, desk, to):
     assert client.get(f"/api/registrations/{rid}", headers=desk["intake"][1]).json()["status"] == "new"
 
 
-def test_declining_needs_a_reason_and_keeps_it_encrypted(client, desk, engine):
+def test_declining_needs_a_reason_from_the_list_and_keeps_staff_words_encrypted(client, desk, engine):
     intake = desk["intake"][1]
     rid = new_registration(client)
-    assert status(client, intake, rid, "declined").status_code == 409
-    assert status(client, intake, rid, "declined", "   ").status_code == 422  # blank is no reason
+    assert status(client, intake, rid, "declined", outcome=None).status_code == 409
+    assert status(client, intake, rid, "declined", "Buiten ons werkgebied", outcome={}).status_code == 409
+    assert status(client, intake, rid, "declined", outcome={"decline_category": "vervelend"}).status_code == 422
+    assert status(client, intake, rid, "declined", "   ").status_code == 422  # blank words are refused
     declined = status(client, intake, rid, "declined", "Valt buiten ons werkgebied.").json()
     assert declined["status"] == "declined" and declined["decline_reason"] == "Valt buiten ons werkgebied."
+    assert declined["outcome"] == {"initiative": None, "contact_made": None, "contact_forms": [],
+                                   "decline_category": "out_of_scope"}
     assert declined["closed_at"] is not None
     row = next(r for r in raw_rows(engine, "registrations") if r["id"] == rid)
     assert "werkgebied" not in row["decline_reason"]

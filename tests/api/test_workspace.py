@@ -320,12 +320,13 @@ def test_work_a_registration_through_the_forms(client, db):
     assert "Belt na 19 uur &lt;b&gt;graag&lt;/b&gt;." in noted.text  # escaped, never markup
     skipped = desk.post(f"/staff/aanmeldingen/{rid}/status", {"status": "closed"})
     assert "Deze statuswijziging kan nu niet" in skipped.text
-    no_reason = desk.post(f"/staff/aanmeldingen/{rid}/status", {"status": "declined", "reason": " "})
-    assert "Geef een reden op" in no_reason.text
+    no_reason = desk.post(f"/staff/aanmeldingen/{rid}/status", {"status": "declined", "reason": "Buiten werkveld"})
+    assert "Kies een reden uit de lijst" in no_reason.text
     db.expire_all()
     registration = db.get(Registration, rid)
     assert (registration.status, registration.assigned_to_id) == ("assigned", limburg_user.id)
-    desk.post(f"/staff/aanmeldingen/{rid}/status", {"status": "declined", "reason": "Buiten ons werkveld."})
+    desk.post(f"/staff/aanmeldingen/{rid}/status", {"status": "declined", "reason": "Buiten ons werkveld.",
+                                                    "decline_category": "out_of_scope"})
     db.expire_all()
     assert db.get(Registration, rid).status == "declined"
     history = desk.get(f"/staff/aanmeldingen/{rid}").text

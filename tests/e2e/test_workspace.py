@@ -61,11 +61,19 @@ def assign_and_close(page: Page, mediator_email: str) -> None:
     mediator.select_option(value=suggested.get_attribute("value"))
     page.get_by_role("button", name="Toewijzen").click()
     expect(page.get_by_role("status")).to_have_text("De aanmelding is toegewezen.")
-    for step in ("Contact gehad", "Intake gepland", "Afgesloten"):
+    for step in ("Contact gehad", "Intake gepland"):
         page.get_by_label(step, exact=True).check()
         page.get_by_role("button", name="Status opslaan").click()
         expect(page.get_by_role("status")).to_have_text("De status is gewijzigd.")
+    # Closing records the outcome with buttons: who took the initiative, whether contact came about, its form.
+    closing = page.get_by_role("form", name="Afsluiten")
+    closing.get_by_label("Degene die het (mogelijk) veroorzaakte").check()
+    closing.get_by_label("Ja, er was contact").check()
+    closing.get_by_label("Briefwisseling").check()
+    closing.get_by_role("button", name="Afsluiten").click()
+    expect(page.get_by_role("status")).to_have_text("De status is gewijzigd.")
     expect(page.locator(".meta .status")).to_have_text("Afgesloten")
+    expect(page.locator("main")).to_contain_text("Briefwisseling")
     history = page.locator(".history")
     expect(history).to_contain_text(f"Toegewezen aan {mediator_email}")
     expect(history).to_contain_text("Intake gepland → Afgesloten")

@@ -1,0 +1,258 @@
+"""The figures of the Cijfers page and the API: the tables of the annual report, counted from statistics rows,
+with small counts suppressed (api.statistics.suppress) for the chosen period and the period before."""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from api.statistics import service
+from api.statistics.mapping import CONTACT_FORMS
+from api.statistics.service import COURSE, INTAKE, Period
+from api.statistics.suppress import suppress
+from api.workspace import labels
+
+_I = {name: i for i, name in enumerate(INTAKE)}
+_C = {name: i for i, name in enumerate(COURSE)}
+EVENT_GROUPS = {"violence": "violence", "domestic_violence": "violence", "sexual_violence": "sexual",
+                "sexual_boundary": "sexual", "traffic": "traffic", "theft_burglary": "other", "medical": "other",
+                "other": "other", "unknown": "unknown"}
+GROUP_LABELS = {"violence": "Geweld", "sexual": "Zeden en grensoverschrijdend gedrag", "traffic": "Verkeer",
+                "other": "Overig", "unknown": "Onbekend"}
+
+
+def _options(field_name: str, values) -> tuple:
+    return tuple((v, labels.answer(field_name, v)) for v in values)
+
+
+def _registrant(role: str) -> str:
+    return {"professional": "professional", "unknown": "unknown"}.get(role, "involved")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One table. `rows_of` gives the row(s) a group of rows counts in (none: outside the table's population).
+    `total` names the cell of another table that is this table's total (None: the table has its own)."""
+
+    key: str
+    title: str
+    note: str
+    source: str  # "intake" or "course": which grouping of service.count it reads
+    rows: tuple
+    rows_of: Callable[[tuple], tuple]
+    total: str | None = None
+    partition: bool = True  # False: one registration may count in several rows (no sum to check)
+    columns: tuple = (("n", "Aantal"),)
+    column_of: Callable[[tuple], str] = lambda key: "n"
+    column_totals: str | None = None  # with several columns: the cell of each column's total, "{column}" filled in
+
+
+def _taken_on(k):
+    return k[_C["outcome"]] == "taken_on"
+
+
+RECEIVED = "outcome:total:n"
+SPECS = (
+    Spec("outcome", "Wat werd er van de aanmeldingen?", "Alle afgesloten aanmeldingen uit de periode.", "course",
+         (("taken_on", "In behandeling genomen door een bemiddelaar"), ("declined", "Niet in behandeling genomen"),
+          ("erased_open", "Gewist voordat de aanmelding was afgesloten")),
+         lambda k: (k[_C["outcome"]],)),
+    Spec("decline_reason", "Waarom niet in behandeling?", "Aanmeldingen die niet in behandeling zijn genomen.",
+         "course", tuple(labels.DECLINE_LABELS.items()),
+         lambda k: (k[_C["decline_reason"]],) if k[_C["outcome"]] == "declined" else (), "outcome:declined:n"),
+    Spec("registrant", "Wie meldde aan?", "Alle afgesloten aanmeldingen uit de periode.", "intake",
+         (("professional", "Een professional (verwijzer)"), ("involved", "Een betrokkene zelf"),
+          ("unknown", "Onbekend")),
+         lambda k: (_registrant(k[_I["role"]]),), RECEIVED),
+    Spec("referrer", "Welke organisatie verwees?",
+         "Aanmeldingen door een professional, naar de organisatie die zij opgaven.", "intake",
+         (("victim_support", "Slachtofferhulp"), ("probation", "Reclassering"),
+          ("judicial", "Justitiële instelling"), ("child_protection", "Kinderbescherming"),
+          ("other", "Andere of niet herkende organisatie"), ("unknown", "Geen organisatie opgegeven")),
+         lambda k: (k[_I["referrer"]],) if k[_I["role"]] == "professional" else (), "registrant:professional:n"),
+    Spec("channel", "Hoe kwam de aanmelding binnen?", "Alle afgesloten aanmeldingen uit de periode.", "intake",
+         (("chat", "Chat"), ("webform", "Webformulier")), lambda k: (k[_I["channel"]],), RECEIVED),
+    Spec("kind", "Aanmelding of terugbelverzoek?", "Alle afgesloten aanmeldingen uit de periode.", "intake",
+         tuple(labels.KIND_LABELS.items()), lambda k: (k[_I["kind"]],), RECEIVED),
+    Spec("role", "Rol van de aanmelder", "Alle afgesloten aanmeldingen uit de periode.", "intake",
+         _options("role", ("affected", "caused", "close_one", "witness", "organisation", "professional", "unknown")),
+         lambda k: (k[_I["role"]],), RECEIVED),
+    Spec("event_group", "Wat is er gebeurd?", "Alle afgesloten aanmeldingen uit de periode.", "course",
+         tuple(GROUP_LABELS.items()), lambda k: (EVENT_GROUPS.get(k[_C["event_kind"]], "unknown"),), RECEIVED),
+    Spec("initiative", "Wie nam het initiatief?", "Aanmeldingen die in behandeling zijn genomen.", "course",
+         tuple(labels.INITIATIVE_LABELS.items()),
+         lambda k: (k[_C["initiative"]],) if _taken_on(k) else (), "outcome:taken_on:n"),
+    Spec("initiative_by_event", "Wie nam het initiatief, per soort gebeurtenis?",
+         "Aanmeldingen die in behandeling zijn genomen; het aandeel is binnen elke soort gebeurtenis.", "course",
+         tuple(GROUP_LABELS.items()),
+         lambda k: (EVENT_GROUPS.get(k[_C["event_kind"]], "unknown"),) if _taken_on(k) else (),
+         "outcome:taken_on:n", columns=tuple(labels.INITIATIVE_LABELS.items()),
+         column_of=lambda k: k[_C["initiative"]], column_totals="initiative:{column}:n"),
+    Spec("contact", "Kwam er contact tot stand?", "Aanmeldingen die in behandeling zijn genomen.", "course",
+         (("yes", "Ja"), ("no", "Nee")),
+         lambda k: (k[_C["contact_made"]],) if _taken_on(k) else (), "outcome:taken_on:n"),
+    Spec("contact_form", "In welke vorm was er contact?",
+         "Aanmeldingen met contact. Eén traject kan meer vormen hebben, dus de aandelen tellen op tot meer dan "
+         "100%.", "course", tuple(labels.CONTACT_FORM_LABELS.items()),
+         lambda k: tuple(f for f in CONTACT_FORMS if k[_C[f"form_{f}"]]) if _taken_on(k) and k[_C["contact_made"]] == "yes"
+         else (), "contact:yes:n", partition=False),
+    Spec("language", "Taal", "Alle afgesloten aanmeldingen uit de periode.", "intake",
+         tuple(labels.LANGUAGE_LABELS.items()), lambda k: (k[_I["language"]],), RECEIVED),
+    Spec("province", "Provincie", "Alle afgesloten aanmeldingen uit de periode.", "intake",
+         tuple(labels.REGIONS), lambda k: (k[_I["province"]],), RECEIVED),
+)
+
+
+@dataclass
+class Cell:
+    count: int
+    hidden: str | None = None  # "small" ("<5") or "secondary" ("x")
+    share: int | None = None  # whole percent of the row's or table's total; None where it is not shown
+
+    @property
+    def shown(self) -> str:
+        if self.hidden:
+            return "<5" if self.hidden == "small" else "x"
+        return f"{self.count:,}".replace(",", ".")
+
+    def public(self) -> int | str:
+        """The count as the API and the exports give it: a number, "<5" or "x"."""
+        return self.shown if self.hidden else self.count
+
+
+@dataclass
+class Table:
+    spec: Spec
+    # period ("current"/"previous") -> row code -> column code -> Cell; row "total" holds the table's total
+    cells: dict[str, dict[str, dict[str, Cell]]] = field(default_factory=dict)
+
+    @property
+    def wide(self) -> bool:
+        return len(self.spec.columns) > 1
+
+
+def _count(spec: Spec, grouped: Counter) -> dict[str, int]:
+    """Raw counts of one table, named "<table>:<row>:<column>"; the row totals of a wide table in column "total"."""
+    counts = Counter()
+    for key, n in grouped.items():
+        column = spec.column_of(key)
+        for row in spec.rows_of(key):
+            counts[row, column] += n
+    values = {f"{spec.key}:{row}:{col}": counts[row, col] for row, _ in spec.rows for col, _ in spec.columns}
+    if len(spec.columns) > 1:
+        for row, _ in spec.rows:
+            values[f"{spec.key}:{row}:total"] = sum(counts[row, col] for col, _ in spec.columns)
+    return values
+
+
+def _sums(spec: Spec) -> list[tuple[str, list[str]]]:
+    """The sums a reader sees in one table."""
+    total = spec.total or f"{spec.key}:total:n"
+    rows = [row for row, _ in spec.rows]
+    if len(spec.columns) == 1:
+        return [(total, [f"{spec.key}:{r}:n" for r in rows])] if spec.partition else []
+    columns = [col for col, _ in spec.columns]
+    return ([(f"{spec.key}:{r}:total", [f"{spec.key}:{r}:{c}" for c in columns]) for r in rows]
+            + [(spec.column_totals.format(column=c), [f"{spec.key}:{r}:{c}" for r in rows]) for c in columns]
+            + [(total, [f"{spec.key}:{r}:total" for r in rows])])
+
+
+QUARTERS = (None, 1, 2, 3, 4)  # None: the whole year
+
+
+def _rank(name: str) -> int:
+    """What to hide last: the number received, then the year's figures (the annual report's), then quarters'."""
+    return 2 if name.endswith(RECEIVED) else 1 if name.startswith("None|") else 0
+
+
+def _year_cells(intake: Counter, course: Counter) -> dict[int | None, dict[str, Cell]]:
+    """The cells of a year and of each of its quarters, suppressed together: the year's count is the sum of its
+    quarters' counts, so a "<5" of one quarter must not follow from the year's figure and the other quarters'."""
+    by_quarter = {quarter: (Counter(), Counter()) for quarter in QUARTERS[1:]}
+    for grouped, side in ((intake, 0), (course, 1)):
+        for key, n in grouped.items():  # the quarter is the key's last column
+            by_quarter[key[-1]][side][key[:-1]] += n
+    values: dict[str, int] = {}
+    for quarter, (own_intake, own_course) in by_quarter.items():
+        cells = {RECEIVED: sum(own_course.values())}
+        for spec in SPECS:
+            cells.update(_count(spec, own_intake if spec.source == "intake" else own_course))
+        values.update({f"{quarter}|{name}": value for name, value in cells.items()})
+    names = list(cells)
+    values.update({f"None|{name}": sum(values[f"{q}|{name}"] for q in QUARTERS[1:]) for name in names})
+    own_sums = [s for spec in SPECS for s in _sums(spec)]
+    sums = [(f"{quarter}|{total}", [f"{quarter}|{m}" for m in members])
+            for quarter in QUARTERS for total, members in own_sums]
+    sums += [(f"None|{name}", [f"{q}|{name}" for q in QUARTERS[1:]]) for name in names]
+    hidden = suppress(values, sums, rank=_rank)
+    return {quarter: {name: Cell(values[f"{quarter}|{name}"], hidden.get(f"{quarter}|{name}")) for name in names}
+            for quarter in QUARTERS}
+
+
+def _share(cell: Cell, total: Cell) -> int | None:
+    # Only a shown count of a shown total: a share of a hidden count, or of a hidden total, would give it away.
+    if cell.hidden or total.hidden or total.count == 0:
+        return None
+    return round(100 * cell.count / total.count)
+
+
+def _table(spec: Spec, by_period: dict[str, dict[str, Cell]]) -> Table:
+    table = Table(spec)
+    total_name = spec.total or f"{spec.key}:total:n"
+    for period, cells in by_period.items():
+        rows: dict[str, dict[str, Cell]] = {}
+        for row, _ in spec.rows:
+            if len(spec.columns) == 1:
+                cell = cells[f"{spec.key}:{row}:n"]
+                cell.share = _share(cell, cells[total_name])
+                rows[row] = {"n": cell}
+            else:
+                row_total = cells[f"{spec.key}:{row}:total"]
+                rows[row] = {col: cells[f"{spec.key}:{row}:{col}"] for col, _ in spec.columns} | {"total": row_total}
+                for col, _ in spec.columns:
+                    rows[row][col].share = _share(rows[row][col], row_total)
+        rows["total"] = {"n": cells[total_name]}
+        table.cells[period] = rows
+    return table
+
+
+@dataclass
+class Figures:
+    period: Period
+    previous: Period
+    tables: list[Table]
+
+    @property
+    def received(self) -> dict[str, Cell]:
+        return {p: self.tables[0].cells[p]["total"]["n"] for p in ("current", "previous")}
+
+
+def figures(session: Session, period: Period) -> Figures:
+    years = {year: _year_cells(*service.count(session, year)) for year in {period.year, period.before().year}}
+    by_period = {name: years[p.year][p.quarter] for name, p in (("current", period), ("previous", period.before()))}
+    return Figures(period, period.before(), [_table(spec, by_period) for spec in SPECS])
+
+
+def as_json(result: Figures) -> dict:
+    """The API's body: every table with, per period, each row's count ("<5" or "x" when hidden) and share."""
+    def cell(c: Cell) -> dict:
+        return {"count": c.public(), "share": c.share}
+
+    tables = []
+    for table in result.tables:
+        spec = table.spec
+        body = {"key": spec.key, "title": spec.title, "note": spec.note, "rows": []}
+        for row, label in spec.rows:
+            entry = {"key": row, "label": label}
+            for period in ("current", "previous"):
+                cells = table.cells[period][row]
+                entry[period] = (cell(cells["n"]) if not table.wide else
+                                 {col: cell(cells[col]) for col in (*dict(spec.columns), "total")})
+            body["rows"].append(entry)
+        if table.wide:
+            body["columns"] = [{"key": c, "label": label} for c, label in spec.columns]
+        body["total"] = {p: table.cells[p]["total"]["n"].public() for p in ("current", "previous")}
+        tables.append(body)
+    return {"period": str(result.period), "previous_period": str(result.previous), "tables": tables}

@@ -1,0 +1,144 @@
+"""The Cijfers page on PostgreSQL: render time for a year with 100,000 registrations.
+
+    .venv/api/bin/python -m bench.statistics [--rows 100000] [--requests 50]
+
+Works in a schema `bench_<random>` of the database `test` on 127.0.0.1:5432 (trust auth), migrated with Alembic and
+dropped at the end. Bulk-inserts --rows made-up statistics rows for 2026 and as many for 2025 (the page compares
+with the year before), starts the backend (tests/stack.py), signs in as an admin and times `GET /staff/cijfers`
+for the year (and for a quarter, and `GET /api/statistics`), one request at a time. The page reads only the
+statistics table, so no registrations are needed. Prints p50/p95/p99; the last line is the year page's p95.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from bench.handoff import ADMIN_EMAIL, ADMIN_PASSWORD, PG_DSN, line, pct, pg_url
+from tests import stack
+
+TARGET_MS = 300
+
+
+def _weighted(rng: random.Random, options: dict[str, float]) -> str:
+    return rng.choices(list(options), list(options.values()))[0]
+
+
+def bulk_insert(database_url: str, rows: int, years=(2025, 2026), seed: int = 42) -> None:
+    """`rows` statistics rows per year, with shares like the annual report's."""
+    from api.core.db import make_engine
+    from api.statistics.models import StatisticsRow
+
+    rng = random.Random(seed)
+    provinces = ["drenthe", "flevoland", "friesland", "gelderland", "groningen", "limburg", "noord-brabant",
+                 "noord-holland", "overijssel", "utrecht", "zeeland", "zuid-holland", "abroad", "unknown"]
+    forms = ["conversation", "group_meeting", "letters", "shuttle", "video_message"]
+    engine = make_engine(database_url)
+    with engine.begin() as conn:
+        for year in years:
+            batch = []
+            for _ in range(rows):
+                role = _weighted(rng, {"affected": 12, "caused": 8, "close_one": 2, "witness": 0.5,
+                                       "organisation": 0.5, "professional": 77, "unknown": 1})
+                outcome = _weighted(rng, {"taken_on": 77, "declined": 22.5, "erased_open": 0.5})
+                contact = outcome == "taken_on" and rng.random() < 0.34
+                used = set(rng.sample(forms, rng.choice([1, 1, 2]))) if contact else set()
+                batch.append({
+                    "key": uuid.uuid4().hex, "year": year, "quarter": rng.randint(1, 4),
+                    "channel": _weighted(rng, {"chat": 30, "webform": 70}),
+                    "kind": _weighted(rng, {"registration": 90, "callback": 10}), "role": role,
+                    "referrer": _weighted(rng, {"victim_support": 40, "probation": 25, "judicial": 15,
+                                                "child_protection": 5, "other": 10, "unknown": 5})
+                    if role == "professional" else "none",
+                    "event_kind": _weighted(rng, {"violence": 40, "domestic_violence": 10, "sexual_violence": 15,
+                                                  "sexual_boundary": 6, "traffic": 14, "theft_burglary": 5,
+                                                  "medical": 2, "other": 7, "unknown": 1}),
+                    "language": _weighted(rng, {"nl": 97, "en": 3}), "province": rng.choice(provinces),
+                    "outcome": outcome,
+                    "decline_reason": rng.choice(["duplicate", "out_of_scope", "no_other_party_details",
+                                                  "awaiting_prosecutor", "other"]) if outcome == "declined" else "none",
+                    "initiative": _weighted(rng, {"affected": 41, "caused": 58, "other": 1})
+                    if outcome == "taken_on" else "unknown",
+                    "contact_made": ("yes" if contact else "no") if outcome == "taken_on" else "none",
+                    **{f"form_{f}": f in used for f in forms}})
+                if len(batch) == 5000:
+                    conn.execute(StatisticsRow.__table__.insert(), batch)
+                    batch = []
+            if batch:
+                conn.execute(StatisticsRow.__table__.insert(), batch)
+    # A table filled over a year has been vacuumed by autovacuum: the page's index-only scans count on that.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM ANALYZE statistics_rows")
+    engine.dispose()
+
+
+def timed(url: str, token: str, requests: int) -> dict[str, list[float]]:
+    import httpx
+
+    paths = {"GET /staff/cijfers?jaar=2026 (year)": ("/staff/cijfers?jaar=2026", "cookie"),
+             "GET /staff/cijfers?jaar=2026&kwartaal=3": ("/staff/cijfers?jaar=2026&kwartaal=3", "cookie"),
+             "GET /api/statistics?period=2026": ("/api/statistics?period=2026", "bearer")}
+    out = {}
+    with httpx.Client(base_url=url, timeout=60) as client:
+        for label, (path, how) in paths.items():
+            # The workspace cookie holds the same session token the API hands out as a bearer token.
+            kwargs = ({"cookies": {"ph_staff": token}} if how == "cookie"
+                      else {"headers": {"Authorization": f"Bearer {token}"}})
+            client.get(path, **kwargs).raise_for_status()  # warm-up
+            times = []
+            for _ in range(requests):
+                t0 = time.monotonic()
+                r = client.get(path, **kwargs)
+                times.append(time.monotonic() - t0)
+                r.raise_for_status()
+            out[label] = times
+        client.cookies.clear()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000, help="registrations per year (2026 and 2025)")
+    parser.add_argument("--requests", type=int, default=50, help="timed requests per page")
+    args = parser.parse_args()
+
+    import httpx
+    import psycopg
+    import pyotp
+
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    url = pg_url(schema)
+    with psycopg.connect(PG_DSN, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        stack.migrate(url)
+        started = time.monotonic()
+        bulk_insert(url, args.rows)
+        print(f"bulk insert: {args.rows} statistics rows for 2026 and for 2025 in {time.monotonic() - started:.1f}s",
+              flush=True)
+        totp = pyotp.random_base32()
+        with tempfile.TemporaryDirectory(prefix="bench-statistics-") as tmp:
+            backend, base = stack.start_backend(Path(tmp), url, env={
+                "INTAKE_ADMIN_EMAIL": ADMIN_EMAIL, "INTAKE_ADMIN_PASSWORD": ADMIN_PASSWORD,
+                "INTAKE_ADMIN_TOTP_SECRET": totp})
+            try:
+                r = httpx.post(f"{base}/api/auth/token", data={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD,
+                                                               "otp": pyotp.TOTP(totp).now()})
+                r.raise_for_status()
+                results = timed(base, r.json()["access_token"], args.requests)
+            finally:
+                backend.stop()
+        for label, times in results.items():
+            print(line(label, times))
+        year_p95 = pct(next(iter(results.values())), 95)
+        print(f"cijfers_year_p95_ms={year_p95:.0f} target={TARGET_MS} {'ok' if year_p95 <= TARGET_MS else 'SLOW'}")
+    finally:
+        with psycopg.connect(PG_DSN, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+if __name__ == "__main__":
+    main()
