@@ -330,7 +330,7 @@ def change_status(registration_id: int, user: EnrolledPageUser, session: Session
 
 
 @router.post("/aanmeldingen/{registration_id}/uitkomst")
-def change_outcome(registration_id: int, user: EnrolledPageUser, session: SessionDep, form: CheckedForm) -> Response:
+def change_outcome(registration_id: int, user: EnrolledPageUser, session: SessionDep, form: CaseForm) -> Response:
     registration = _registration(session, user, registration_id)
     try:
         workflow.change_outcome(session, user, registration, forms.outcome(form))
