@@ -177,7 +177,8 @@ def acute(text: str) -> bool:
 
 
 # "Ik wil niet meer" may mean "stop this chat" or "I don't want to live any more": never taken as a plain stop.
-_AMBIGUOUS_RE = re.compile(r"^\W*(?:(?:nee|ik|nou|echt)\W+)*(?:wil|kan|hoef) (?:het |dit )?(?:echt |gewoon |eigenlijk )?"
+# "Ik wil dit niet meer" names what to stop, and stays a stop.
+_AMBIGUOUS_RE = re.compile(r"^\W*(?:(?:nee|ik|nou|echt)\W+)*(?:wil|kan|hoef) (?:het )?(?:echt |gewoon |eigenlijk )?"
                            r"niet meer\W*$|^\W*i (?:just )?(?:can'?t|cannot|don'?t want to)(?: do (?:this|it))? anymore\W*$")
 
 
