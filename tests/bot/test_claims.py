@@ -92,7 +92,8 @@ def everything() -> dict[str, str]:
 
 # Responses of bot/domain/safety.yml are another engineer's part of issue 17; the ones still to fix there are
 # listed so that this file shows them (xfail) instead of skipping them silently.
-NOT_OURS_YET = {"response utter_bot_challenge", "response utter_crisis_resume_form"}
+# utter_ask_human says "Hulp voor slachtoffers" for Slachtofferhulp's number.
+NOT_OURS_YET = {"response utter_bot_challenge", "response utter_crisis_resume_form", "response utter_ask_human"}
 
 
 def test_the_places_are_found():
@@ -113,6 +114,8 @@ NEVER = [
     ("the polite form ('u', 'uw')", r"\b[Uu]w?\b"),
     ("the bot blames the situation, not itself", r"Dit lukt nog niet goed|not working yet"),
     ("'with no strings attached'", r"strings attached"),
+    ("labels for people (the brief: let people name their own role)",
+     r"\b(?:[Dd]aders?|[Ss]lachtoffers?|[Pp]erpetrators?|[Vv]ictims?)\b(?! Support)"),
 ]
 
 
