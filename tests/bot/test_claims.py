@@ -90,12 +90,6 @@ def everything() -> dict[str, str]:
     return places
 
 
-# Responses of bot/domain/safety.yml are another engineer's part of issue 17; the ones still to fix there are
-# listed so that this file shows them (xfail) instead of skipping them silently.
-# utter_ask_human says "Hulp voor slachtoffers" for Slachtofferhulp's number.
-NOT_OURS_YET = {"response utter_bot_challenge", "response utter_crisis_resume_form", "response utter_ask_human"}
-
-
 def test_the_places_are_found():
     assert len(RESPONSES) > 100 and set(MAIL) == {"nl", "en"} and set(WIDGET) == {"nl", "en"}
     assert {"nl", "en"} == set(PAGES)
@@ -122,13 +116,12 @@ NEVER = [
 @pytest.mark.parametrize("claim, pattern", NEVER, ids=[c for c, _ in NEVER])
 def test_never_said(claim, pattern):
     found = {place: text for place, text in everything().items() if re.search(pattern, text)}
-    ours = {place for place in found if place not in NOT_OURS_YET}
-    assert not ours, f"{claim}: {sorted(ours)}"
+    assert not found, f"{claim}: {sorted(found)}"
 
 
-@pytest.mark.xfail(reason="safety.yml: utter_bot_challenge still says 'Ik bewaar niets' (the safety part of issue 17)")
 def test_bot_challenge_says_what_is_kept():
     assert not re.search(r"\bbewaar niets\b|\bkeep nothing\b", said("utter_bot_challenge"))
+    assert "60 minuten na je laatste bericht" in said("utter_bot_challenge")
 
 
 # --- numbers: written one way, and as the brief has them ----------------------------------------------
