@@ -1,12 +1,12 @@
 """`/docs` (Swagger UI) and `/api/openapi.json`. The Swagger UI files (5.x: FastAPI's schema is OpenAPI 3.1)
-come from the pinned PyPI package `fastapi-offline`, never from a CDN; only the files the page needs are served."""
+come from the pinned PyPI package `fastapi-offline`, never from a CDN; only the files the page needs are served.
+The page only in development; the schema there, or to a signed-in admin."""
 from __future__ import annotations
 
 from pathlib import Path
-
-import fastapi_offline
 from typing import Annotated
 
+import fastapi_offline
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 

@@ -17,7 +17,7 @@ from api.core import security
 from api.core.db import utcnow
 from api.staff import passwords, throttle
 from api.staff.models import RecoveryCode, StaffSession, StaffUser
-from api.staff.throttle import Throttled
+from api.staff.throttle import Throttled  # noqa: F401  (the routers catch service.Throttled)
 
 log = logging.getLogger("api.staff")
 
@@ -31,9 +31,6 @@ RECOVERY_CODE_COUNT = 10
 
 class SignInFailed(Exception):
     """Wrong user name, password or code; deliberately says no more than that."""
-
-
-__all__ = ["SignInFailed", "Throttled"]  # Throttled: too many attempts; its retry_after is in seconds
 
 
 def normalise_email(email: str) -> str:

@@ -169,12 +169,19 @@ def test_desk_closes_a_handed_off_registration_accessibly(backend, ctx):
     assert csp_errors == []
     assert all(url.startswith(backend.url) for url in ctx.requests)
 
-    # The new mediator signs in with the first password, must enrol, and then sees the registration.
+    # The new mediator signs in with the first password the admin chose, must replace it and enrol, and then sees
+    # the registration.
     page.get_by_role("button", name="Afmelden", exact=True).click()
     expect(page.get_by_role("status")).to_have_text("Je bent afgemeld.")
     page.get_by_label("E-mailadres").fill(mediator_email)
     page.get_by_label("Wachtwoord", exact=True).fill(MEDIATOR_PASSWORD)
     page.get_by_role("button", name="Aanmelden").click()
+    expect(page).to_have_url(f"{backend.url}/staff/wachtwoord")
+    assert serious_axe_violations(page, backend.url) == []
+    page.get_by_label("Huidig wachtwoord").fill(MEDIATOR_PASSWORD)
+    page.get_by_label("Nieuw wachtwoord", exact=True).fill("mijn eigen zin voor het bemiddelen")
+    page.get_by_label("Nieuw wachtwoord nog een keer").fill("mijn eigen zin voor het bemiddelen")
+    page.get_by_role("button", name="Wachtwoord wijzigen").click()
     expect(page).to_have_url(f"{backend.url}/staff/tweestaps")
     expect(page.locator(".qr svg")).to_be_visible()
     assert serious_axe_violations(page, backend.url) == []
