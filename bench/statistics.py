@@ -6,11 +6,14 @@ Works in a schema `bench_<random>` of the database `test` on 127.0.0.1:5432 (tru
 dropped at the end. Bulk-inserts --rows made-up statistics rows for 2026 and as many for 2025 (the page compares
 with the year before), starts the backend (tests/stack.py), signs in as an admin and times `GET /staff/cijfers`
 for the year (and for a quarter, and `GET /api/statistics`), one request at a time. The page reads only the
-statistics table, so no registrations are needed. Prints p50/p95/p99; the last line is the year page's p95.
+statistics table, so no registrations are needed. Prints p50/p95/p99 and the backend's CPU time per request
+(steadier when other work shares the machine; PostgreSQL's own CPU is not in it); the last line is the year
+page's p95.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import tempfile
 import time
@@ -75,28 +78,33 @@ def bulk_insert(database_url: str, rows: int, years=(2025, 2026), seed: int = 42
     engine.dispose()
 
 
-def timed(url: str, token: str, requests: int) -> dict[str, list[float]]:
+def timed(url: str, token: str, requests: int, backend) -> tuple[dict[str, list[float]], dict[str, float]]:
+    """Latencies per path, and the backend's CPU time per request (steadier than latency on a busy machine; the
+    database server's own CPU is not in it)."""
     import httpx
+
+    from bench.chat import cpu_seconds
 
     paths = {"GET /staff/cijfers?jaar=2026 (year)": ("/staff/cijfers?jaar=2026", "cookie"),
              "GET /staff/cijfers?jaar=2026&kwartaal=3": ("/staff/cijfers?jaar=2026&kwartaal=3", "cookie"),
              "GET /api/statistics?period=2026": ("/api/statistics?period=2026", "bearer")}
-    out = {}
+    out, cpu = {}, {}
     with httpx.Client(base_url=url, timeout=60) as client:
         for label, (path, how) in paths.items():
             # The workspace cookie holds the same session token the API hands out as a bearer token.
             kwargs = ({"cookies": {"ph_staff": token}} if how == "cookie"
                       else {"headers": {"Authorization": f"Bearer {token}"}})
             client.get(path, **kwargs).raise_for_status()  # warm-up
-            times = []
+            times, cpu_before = [], cpu_seconds({"backend": backend})["backend"]
             for _ in range(requests):
                 t0 = time.monotonic()
                 r = client.get(path, **kwargs)
                 times.append(time.monotonic() - t0)
                 r.raise_for_status()
             out[label] = times
+            cpu[label] = 1000 * (cpu_seconds({"backend": backend})["backend"] - cpu_before) / requests
         client.cookies.clear()
-    return out
+    return out, cpu
 
 
 def main() -> None:
@@ -128,11 +136,12 @@ def main() -> None:
                 r = httpx.post(f"{base}/api/auth/token", data={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD,
                                                                "otp": pyotp.TOTP(totp).now()})
                 r.raise_for_status()
-                results = timed(base, r.json()["access_token"], args.requests)
+                results, cpu = timed(base, r.json()["access_token"], args.requests, backend)
             finally:
                 backend.stop()
         for label, times in results.items():
-            print(line(label, times))
+            print(f"{line(label, times)}  backend CPU {cpu[label]:5.0f} ms/request")
+        print(f"load average during the run: {os.getloadavg()[0]:.1f} (cores: {os.cpu_count()})")
         year_p95 = pct(next(iter(results.values())), 95)
         print(f"cijfers_year_p95_ms={year_p95:.0f} target={TARGET_MS} {'ok' if year_p95 <= TARGET_MS else 'SLOW'}")
     finally:
