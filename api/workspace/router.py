@@ -156,8 +156,9 @@ def sign_in(request: Request, settings: SettingsDep, session: SessionDep, form: 
 
 
 def _wait_message(throttled: staff_service.Throttled) -> str:
-    wait = (f"{throttled.retry_after} seconden" if throttled.retry_after < 120
-            else f"{round(throttled.retry_after / 60)} minuten")
+    seconds = throttled.retry_after
+    wait = ("1 seconde" if seconds == 1 else f"{seconds} seconden" if seconds < 120
+            else f"{round(seconds / 60)} minuten")
     return f"Te veel mislukte pogingen. Probeer het over {wait} opnieuw."
 
 

@@ -158,7 +158,10 @@ def test_repeated_failures_slow_this_browser_down(client, db):
     for _ in range(4):
         assert desk.sign_in(user.email, "123456", "verkeerd wachtwoord").status_code == 401
     slowed = desk.sign_in(user.email, pyotp.TOTP(secret).now())
-    assert slowed.status_code == 429 and "Te veel mislukte pogingen. Probeer het over 2 seconden opnieuw." in slowed.text
+    # 2 s after the fourth failure; on a busy machine more than a second may already have passed since then.
+    assert slowed.status_code == 429
+    assert ("Te veel mislukte pogingen. Probeer het over 2 seconden opnieuw." in slowed.text
+            or "Te veel mislukte pogingen. Probeer het over 1 seconde opnieuw." in slowed.text)
 
 
 def test_pages_need_a_session(client):
