@@ -10,7 +10,7 @@ PY311 := $(firstword $(wildcard $(shell pyenv prefix 3.11.7 2>/dev/null)/bin/pyt
 BOT := .venv/bot/bin
 API := .venv/api/bin
 MODEL := models/intake.tar.gz
-PIP_PIN := pip==25.3
+PIP_PIN := pip==26.1.2
 
 export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
@@ -36,6 +36,7 @@ help:
 	test -x $(API)/python || $(PY311) -m venv .venv/api
 	$(API)/python -m pip install -q $(PIP_PIN)
 	$(API)/pip install -q --group api --group api-test
+	$(API)/pip uninstall -q -y setuptools  # seeded by venv, needed by nothing in the api groups (docs/pip-audit.md)
 	touch $@
 
 envs: .venv/bot/.installed .venv/api/.installed
