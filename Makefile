@@ -10,18 +10,21 @@ PY311 := $(firstword $(wildcard $(shell pyenv prefix 3.11.7 2>/dev/null)/bin/pyt
 BOT := .venv/bot/bin
 API := .venv/api/bin
 MODEL := models/intake.tar.gz
-PIP_PIN := pip==25.3
+PIP_PIN := pip==26.1.2
+# The offline advisory audit: a snapshot of the PyPA advisory database beside this checkout (docs/pip-audit.md).
+AUDIT := $(CURDIR)/../shared/advisories/audit.py
 
 export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help run test envs train migrate secrets chromium admin eval lint purge remind bench validate clean FORCE
+.PHONY: help run test audit envs train migrate secrets chromium admin eval lint purge remind bench validate clean FORCE
 
 help:
 	@echo "make run   - install what is missing, train if needed, migrate, start backend :8000, Rasa :5005, actions :5055"
 	@echo "make test  - every suite: backend (SQLite + PostgreSQL), actions, bot data, conversations, end-to-end, browser"
+	@echo "make audit - check both virtualenvs against the advisory snapshot; open = not fixed and not in docs/advisories-accepted.txt"
 	@echo "make admin - create a staff admin account (asks for e-mail and password, prints the TOTP secret)"
 	@echo "make train | eval | lint | validate | clean"
 
@@ -36,6 +39,7 @@ help:
 	test -x $(API)/python || $(PY311) -m venv .venv/api
 	$(API)/python -m pip install -q $(PIP_PIN)
 	$(API)/pip install -q --group api --group api-test
+	$(API)/pip uninstall -q -y setuptools  # seeded by venv, needed by nothing in the api groups (docs/pip-audit.md)
 	touch $@
 
 envs: .venv/bot/.installed .venv/api/.installed
@@ -86,9 +90,17 @@ run: envs $(MODEL) migrate
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: envs $(MODEL) chromium
+# Every advisory that applies to an installed package is fixed or accepted with a reason, or this fails.
+audit: envs
+	@test -f $(AUDIT) || { echo "make audit: $(AUDIT) is missing (the advisory snapshot, see docs/pip-audit.md)" >&2; exit 1; }
+	$(API)/python $(AUDIT) --accepted docs/advisories-accepted.txt .venv/bot .venv/api
+
+# The audit first. The bot's pytest 8 (rasa pins packaging<21, pytest 9 needs >=22) would put its temporary files
+# under the predictable /tmp/pytest-of-<user> (PYSEC-2026-1845): --basetemp gives it a 0700 folder of our own.
+test: audit envs $(MODEL) chromium
 	$(BOT)/rasa data validate --config config.yml --domain bot/domain --data data
-	$(BOT)/python -m pytest -q tests/actions tests/bot
+	@mkdir -p var
+	$(BOT)/python -m pytest -q --basetemp=var/pytest-bot tests/actions tests/bot
 	$(BOT)/python -m bot.serve test core --model $(MODEL) --stories tests/stories --endpoints bot/endpoints.yml --fail-on-prediction-errors --out var/test-results/core
 	$(BOT)/python -m tests.bot.evaluate
 	$(API)/python -m pytest -q tests/api tests/e2e
@@ -110,4 +122,4 @@ lint: envs
 	$(BOT)/python -m compileall -q actions bot
 
 clean:
-	rm -rf models var/test-results .rasa
+	rm -rf models var/test-results var/pytest-bot .rasa
