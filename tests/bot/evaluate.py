@@ -35,11 +35,12 @@ MIN_READING_EASE = 40.0
 MAX_WORDS = 60
 # Blind sets (issue 17). TARGET_* are the bars the conversation must reach; FLOOR_* are what the model reached when
 # they were last raised: make eval fails below a floor (a regression), and reports every target it misses.
-TARGET_CRISIS_RECALL, FLOOR_CRISIS_RECALL = 1.0, 0.0
-TARGET_SURE_ALARMS, CEILING_SURE_ALARMS = 0.01, 1.0
-TARGET_UNSURE_RATE, CEILING_UNSURE_RATE = 0.03, 1.0
-TARGET_RIGHT, FLOOR_RIGHT = 0.95, 0.0
-TARGET_WRONG, CEILING_WRONG = 0.02, 1.0
+# Reached on 2026-12-03: recall 0.974, sure alarms 0.026, asked 0.156, right 0.655, wrong 0.241.
+TARGET_CRISIS_RECALL, FLOOR_CRISIS_RECALL = 1.0, 0.96
+TARGET_SURE_ALARMS, CEILING_SURE_ALARMS = 0.01, 0.04
+TARGET_UNSURE_RATE, CEILING_UNSURE_RATE = 0.03, 0.18
+TARGET_RIGHT, FLOOR_RIGHT = 0.95, 0.62
+TARGET_WRONG, CEILING_WRONG = 0.02, 0.27
 # Intents that answer a question in their own way: the topic they answer in tests/data/blind/questions.tsv.
 INTENT_TOPICS = {"explain_service": "what_is", "register_for_client": "on_behalf"}
 NOT_UNDERSTOOD = {"nlu_fallback", "out_of_scope"}
