@@ -13,7 +13,6 @@ reads as "stop" as well as despair ("ik wil niet meer") is always asked about, n
 """
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
@@ -30,8 +29,6 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlu.crisis_lexicon import acute, ambiguous, detect
 from bot.nlu.crisis_model import NONE, CrisisModel, Example, corpus_fingerprint, read_corpus
 from bot.nlu.lean import typed
-
-logger = logging.getLogger(__name__)
 
 CRISIS_INTENT = "crisis"
 CHECK_INTENT = "crisis_check"

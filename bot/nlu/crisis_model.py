@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
 import numpy as np
+import yaml
 from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -50,10 +52,6 @@ def read_corpus(folder: Path) -> list[Example]:
 
 def nlu_examples(folder: Path) -> list[Example]:
     """The non-crisis examples of Rasa NLU YAML files, read without Rasa (entity markup removed), as NONE."""
-    import re
-
-    import yaml
-
     examples = []
     for path in sorted(folder.glob("*.yml")):
         for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
