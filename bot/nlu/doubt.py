@@ -1,6 +1,7 @@
 """Classifier answers too unsure to act on become "not understood" (intent `nlu_fallback`)."""
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Text
 
 from rasa.engine.graph import ExecutionContext
@@ -9,7 +10,7 @@ from rasa.engine.storage.storage import ModelStorage
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.constants import RESPONSE_SELECTOR_PREDICTION_KEY, RESPONSE_SELECTOR_PROPERTY_NAME
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.lean import typed
@@ -55,4 +56,27 @@ class UnsureFaqFallback(Untrained):
             confidence = answer.get(RESPONSE_SELECTOR_PREDICTION_KEY, {}).get("confidence", 0.0)
             if confidence < self.min_answer_confidence:
                 not_understood(message, confidence)
+        return messages
+
+
+# "Stop" ends the whole conversation and wipes every answer, also in the middle of a free-text question: it has to be
+# meant. A name like "Ilse-Vandermeulen" came out stop 0.84. A typed stop counts when the words say so or the model
+# is this sure; otherwise it is "not understood" (inside a form: the answer to the open question).
+STOP_MIN = 0.9
+_STOP_WORDS = re.compile(r"\b(?:stop\w*|ophouden|hou op|houd op|kap|kappen|annuleer\w*|afbreken|laat maar|vergeet het|"
+                         r"niet meer|niet verder|genoeg|cancel|quit|never ?mind|forget it|anymore|enough|end this)\b")
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class UnclearStop(Untrained):
+    """A typed `stop` without a stop word and below STOP_MIN is not understood. Before the CrisisDetector, which
+    still sees "ik wil niet meer" as a stop that may be despair."""
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in typed(messages):
+            intent = message.get(INTENT) or {}
+            if intent.get("name") != "stop" or intent.get("confidence", 0.0) >= STOP_MIN:
+                continue
+            if not _STOP_WORDS.search((message.get(TEXT) or "").lower()):
+                not_understood(message, intent.get("confidence", 0.0))
         return messages

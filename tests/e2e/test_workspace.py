@@ -7,6 +7,7 @@ with axe-core, keyboard-only sign-in and a phone-sized screen)."""
 from __future__ import annotations
 
 import re
+import time
 import uuid
 
 import httpx
@@ -24,12 +25,18 @@ MEDIATOR_PASSWORD = "bemiddelaar wachtwoord 2026"
 
 
 def sign_in(page: Page, base_url: str, email: str, password: str, secret: str) -> None:
-    page.goto(f"{base_url}/staff")
-    expect(page).to_have_url(f"{base_url}/staff/aanmelden")
-    page.get_by_label("E-mailadres", exact=True).fill(email)
-    page.get_by_label("Wachtwoord", exact=True).fill(password)
-    page.get_by_label("Code uit je authenticator-app").fill(pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="Aanmelden").click()
+    for first_try in (True, False):
+        page.goto(f"{base_url}/staff")
+        expect(page).to_have_url(f"{base_url}/staff/aanmelden")
+        page.get_by_label("E-mailadres", exact=True).fill(email)
+        page.get_by_label("Wachtwoord", exact=True).fill(password)
+        page.get_by_label("Code uit je authenticator-app").fill(pyotp.TOTP(secret).now())
+        page.get_by_role("button", name="Aanmelden").click()
+        page.wait_for_load_state()
+        if not first_try or "klopt niet" not in page.content():
+            break
+        # A code signs in once: another test of this run (through the API) may have used this one. The next.
+        time.sleep(31 - time.time() % 30)
     expect(page.get_by_role("heading", level=1)).to_have_text("Inbox")
 
 
