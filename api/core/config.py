@@ -55,7 +55,8 @@ class Settings(BaseSettings):
     mail_from: str = "intake@localhost"
     desk_email: str | None = None  # the registration desk: one mail per new registration
     confirmation_mail: bool = True  # also confirm to the registrant when they gave an e-mail and email_ok == yes
-    # CSP frame-ancestors: which sites may embed our pages ("'none'", or e.g. "https://example.org").
+    # CSP frame-ancestors of the chat page /chat/embed (api/static/embed.js): which sites may frame it ("'none'",
+    # or e.g. "https://example.org"); every other page may be framed by none.
     frame_ancestors: str = Field("'none'", pattern=r"^[^;,\x00-\x1f]+$")
     # Abuse limits (api/core/limits.py), per client address: requests per window in seconds.
     max_body_bytes: int = Field(64 * 1024, ge=1024)  # every request; 413 above it
