@@ -19,7 +19,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help run test audit envs train migrate secrets chromium admin eval lint purge remind bench validate clean FORCE
+.PHONY: help run test audit envs train migrate secrets chromium admin eval lint purge remind rotate bench validate clean FORCE
 
 help:
 	@echo "make run   - install what is missing, train if needed, migrate, start backend :8000, Rasa :5005, actions :5055"
@@ -75,6 +75,11 @@ admin: migrate
 purge: migrate .venv/bot/.installed
 	set -a; . var/secrets.env; set +a; $(API)/python -m api.cli purge
 	set -a; . var/secrets.env; set +a; $(BOT)/python -m actions.purge
+
+# Re-encrypt every stored value (database and outbox) with the newest key of its purpose (README, "Keys and rotation").
+rotate: migrate .venv/bot/.installed
+	set -a; . var/secrets.env; set +a; $(API)/python -m api.cli rotate
+	set -a; . var/secrets.env; set +a; $(BOT)/python -m actions.rotate
 
 # Mail the desk how many new registrations are untouched after two working days (schedule daily, like purge).
 remind: migrate

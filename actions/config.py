@@ -20,7 +20,7 @@ class ConfigError(ValueError):
 class Settings:
     backend_url: str
     service_token: str
-    encryption_keys: tuple[str, ...]
+    encryption_keys: tuple[str, ...]  # the outbox's: INTAKE_OUTBOX_KEYS, then INTAKE_ENCRYPTION_KEYS (transition)
     outbox_path: Path
     delivery_timeout: float = 5.0
     # Back-off of the retry loop: first retry after `retry_base` seconds, doubling up to `retry_cap`.
@@ -38,7 +38,27 @@ def known_public_secrets() -> frozenset[str]:
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
-def _refuse_unsafe_secrets(env, keys: tuple[str, ...]) -> None:
+KEY_LISTS = ("INTAKE_OUTBOX_KEYS", "INTAKE_FIELD_KEYS", "INTAKE_TOTP_KEYS", "INTAKE_ENCRYPTION_KEYS")
+
+
+def _keys(env, name: str) -> tuple[str, ...]:
+    return tuple(k.strip() for k in env.get(name, "").split(",") if k.strip())
+
+
+def _key_problems(env, public: frozenset[str]) -> list[str]:
+    """As the backend (api/core/config.key_problems): the outbox's list is required, none holds a published key,
+    and no key is in two lists (each purpose has its own; the others are read here only for that check)."""
+    lists = {name: _keys(env, name) for name in KEY_LISTS}
+    problems = [f"{name} is missing or holds a published key" for name, keys in lists.items()
+                if (name == "INTAKE_OUTBOX_KEYS" and not keys) or set(keys) & public]
+    for i, name in enumerate(KEY_LISTS):
+        for other in KEY_LISTS[i + 1:]:
+            if set(lists[name]) & set(lists[other]):
+                problems.append(f"{name} and {other} share a key: each purpose needs its own")
+    return problems
+
+
+def _refuse_unsafe_secrets(env) -> None:
     """Every mode: there are no defaults, and a published key would encrypt the outbox for anyone to read."""
     public = known_public_secrets()
     problems = []
@@ -46,8 +66,7 @@ def _refuse_unsafe_secrets(env, keys: tuple[str, ...]) -> None:
     if token in public or len(token) < MIN_SECRET_LENGTH:
         problems.append(f"INTAKE_SERVICE_TOKEN is missing, shorter than {MIN_SECRET_LENGTH} characters or a "
                         "published value")
-    if not keys or set(keys) & public:
-        problems.append("INTAKE_ENCRYPTION_KEYS is missing or holds a published key")
+    problems += _key_problems(env, public)
     if problems:
         raise ConfigError("refusing to start: " + "; ".join(problems))
 
@@ -59,8 +78,9 @@ def get_settings() -> Settings:
     mode = env.get("INTAKE_ENV", "production")
     if mode not in ENVIRONMENTS:  # a typo must not quietly mean something looser
         raise ConfigError(f"INTAKE_ENV must be one of {', '.join(ENVIRONMENTS)}")
-    keys = tuple(k.strip() for k in env.get("INTAKE_ENCRYPTION_KEYS", "").split(",") if k.strip())
-    _refuse_unsafe_secrets(env, keys)
+    _refuse_unsafe_secrets(env)
+    # The old single list decrypts (never encrypts) until `make rotate` has re-encrypted the outbox.
+    keys = _keys(env, "INTAKE_OUTBOX_KEYS") + _keys(env, "INTAKE_ENCRYPTION_KEYS")
     return Settings(
         backend_url=env.get("INTAKE_BACKEND_URL", "http://127.0.0.1:8000").rstrip("/"),
         service_token=env["INTAKE_SERVICE_TOKEN"],

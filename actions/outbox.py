@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from cryptography.fernet import Fernet, MultiFernet
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 from actions.backend import Delivery, deliver, report_dead_letter
 from actions.config import Settings
@@ -195,6 +195,37 @@ class Outbox:
         for reference in references:
             log.warning("dead letter %s deleted after the retention period", reference)
         return references
+
+    def rotate_keys(self, batch_size: int = 500) -> dict[str, int]:
+        """Re-encrypt every stored record with the newest key (`make rotate`), in batches, one transaction each;
+        records already under it are left alone, so running it again changes nothing. Counts only."""
+        newest = Fernet(self.settings.encryption_keys[0].encode())
+        counts = {"rotated": 0, "current": 0, "unreadable": 0}
+        last = ""
+        while True:
+            with self._connect() as db:
+                db.execute("BEGIN IMMEDIATE")  # the retry loop waits for this batch, then sees the new tokens
+                rows = db.execute("SELECT idempotency_key, payload FROM outbox WHERE idempotency_key > ?"
+                                  " AND length(payload) > 0 ORDER BY idempotency_key LIMIT ?",
+                                  (last, batch_size)).fetchall()
+                for key, token in rows:
+                    try:
+                        newest.decrypt(token)
+                        counts["current"] += 1
+                        continue
+                    except InvalidToken:
+                        pass
+                    try:
+                        new = self._crypto.rotate(token)
+                    except InvalidToken:  # no configured key opens it: left as it is
+                        counts["unreadable"] += 1
+                        continue
+                    db.execute("UPDATE outbox SET payload = ? WHERE idempotency_key = ?", (new, key))
+                    counts["rotated"] += 1
+                db.execute("COMMIT")
+            if len(rows) < batch_size:
+                return counts
+            last = rows[-1][0]
 
     def drain(self) -> int:
         """Try every item that is due once, report stuck ones, forget old delivered ones; returns how many were

@@ -8,6 +8,11 @@ from __future__ import annotations
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+# The only pages another site may frame (INTAKE_FRAME_ANCESTORS): the chat alone, for api/static/embed.js. Every
+# other answer may be framed by nobody, so a host page can never wrap the sign-up form or the workspace.
+EMBED_PATHS = ("/chat/embed", "/en/chat/embed")
+
+
 def content_security_policy(frame_ancestors: str) -> str:
     """The policy for our pages: only our own origin, no inline script or style, no plugins."""
     return "; ".join((
@@ -29,13 +34,15 @@ class SecurityHeadersMiddleware:
     /api and /staff answer; HSTS on https."""
 
     def __init__(self, app: ASGIApp, frame_ancestors: str = "'none'") -> None:
+        """`frame_ancestors`: who may frame the pages of EMBED_PATHS."""
         self.app = app
         self.headers = {
             "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": "no-referrer",
             "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
         }
-        self.csp = content_security_policy(frame_ancestors)
+        self.csp = content_security_policy("'none'")
+        self.embed_csp = content_security_policy(frame_ancestors)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -46,10 +53,14 @@ class SecurityHeadersMiddleware:
                 headers = MutableHeaders(scope=message)
                 for name, value in self.headers.items():
                     headers.setdefault(name, value)
-                headers.setdefault("Content-Security-Policy", self.csp)
+                path = scope.get("path", "")
+                if path in EMBED_PATHS:
+                    headers.setdefault("Content-Security-Policy", self.embed_csp)
+                else:  # X-Frame-Options for browsers without frame-ancestors (it has no list of allowed sites)
+                    headers.setdefault("Content-Security-Policy", self.csp)
+                    headers.setdefault("X-Frame-Options", "DENY")
                 # A page about a sensitive subject, and every API or workspace answer (JSON and exports carry
                 # decrypted details), must not linger in the browser's or a proxy's cache.
-                path = scope.get("path", "")
                 if (headers.get("content-type", "").startswith("text/html") or path.startswith(("/api/", "/staff"))
                         or path in ("/api", "/docs")):
                     headers["Cache-Control"] = "no-store"

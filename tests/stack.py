@@ -29,7 +29,10 @@ REDIS_ENDPOINTS = "bot/endpoints.redis.yml"  # several Rasa processes: conversat
 TEST_ENV = {
     "INTAKE_ENV": "test",
     "INTAKE_SERVICE_TOKEN": secrets.token_urlsafe(32),
-    "INTAKE_ENCRYPTION_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),  # a Fernet key
+    # Fernet keys, one per purpose.
+    "INTAKE_FIELD_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),
+    "INTAKE_TOTP_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),
+    "INTAKE_OUTBOX_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),
     "INTAKE_SECRET_KEY": secrets.token_urlsafe(48),
     # Conversation and browser tests send bursts from one address; tests/api/test_limits.py sets its own limits.
     "INTAKE_CHAT_RATE_LIMIT": "100000",

@@ -24,6 +24,12 @@ class Settings(BaseSettings):
     env: Literal["development", "test", "production"] = "production"
     # No defaults: a missing secret is refused in every mode (make run and the tests pass their own).
     service_token: SecretStr | None = None
+    # Fernet keys per purpose (comma-separated; the first encrypts, all decrypt): database fields, staff TOTP
+    # secrets, and the action server's outbox (read here only to refuse a key shared with it).
+    field_keys: SecretStr | None = None
+    totp_keys: SecretStr | None = None
+    outbox_keys: SecretStr | None = None
+    # Before keys per purpose: still decrypts (never encrypts) every purpose until `make rotate`, then removed.
     encryption_keys: SecretStr | None = None
     secret_key: SecretStr | None = None
     # One Rasa base URL, or several separated by commas (scale-out: they must share the Redis tracker store).
@@ -49,7 +55,8 @@ class Settings(BaseSettings):
     mail_from: str = "intake@localhost"
     desk_email: str | None = None  # the registration desk: one mail per new registration
     confirmation_mail: bool = True  # also confirm to the registrant when they gave an e-mail and email_ok == yes
-    # CSP frame-ancestors: which sites may embed our pages ("'none'", or e.g. "https://example.org").
+    # CSP frame-ancestors of the chat page /chat/embed (api/static/embed.js): which sites may frame it ("'none'",
+    # or e.g. "https://example.org"); every other page may be framed by none.
     frame_ancestors: str = Field("'none'", pattern=r"^[^;,\x00-\x1f]+$")
     # Abuse limits (api/core/limits.py), per client address: requests per window in seconds.
     max_body_bytes: int = Field(64 * 1024, ge=1024)  # every request; 413 above it
@@ -65,19 +72,20 @@ class Settings(BaseSettings):
     # every worker and host that has the same URL (windows then count in whole seconds, rounded up).
     limits_redis_url: SecretStr | None = None
 
-    @field_validator("encryption_keys")
+    @field_validator("field_keys", "totp_keys", "outbox_keys", "encryption_keys")
     @classmethod
-    def _keys_are_fernet_keys(cls, value: SecretStr | None) -> SecretStr | None:
+    def _keys_are_fernet_keys(cls, value: SecretStr | None, info) -> SecretStr | None:
         if value is None:
             return None
-        keys = [k.strip() for k in value.get_secret_value().split(",") if k.strip()]
+        name = f"INTAKE_{info.field_name.upper()}"
+        keys = split_keys(value.get_secret_value())
         if not keys:
-            raise ValueError("INTAKE_ENCRYPTION_KEYS needs at least one Fernet key")
+            raise ValueError(f"{name} needs at least one Fernet key")
         for key in keys:
             try:
                 Fernet(key)
             except ValueError:
-                raise ValueError("INTAKE_ENCRYPTION_KEYS holds a value that is not a Fernet key") from None
+                raise ValueError(f"{name} holds a value that is not a Fernet key") from None
         return value
 
     @field_validator("admin_totp_secret")
@@ -117,8 +125,13 @@ class Settings(BaseSettings):
             secret = value.get_secret_value() if value else ""
             if len(secret) < MIN_SECRET_LENGTH or secret in public:
                 problems.append(f"{name} is missing, shorter than {MIN_SECRET_LENGTH} characters or a published value")
-        if not self.encryption_key_list or set(self.encryption_key_list) & public:
-            problems.append("INTAKE_ENCRYPTION_KEYS is missing or holds a published key")
+        problems += key_problems({name: split_keys(value.get_secret_value() if value else "") for name, value in (
+            ("INTAKE_FIELD_KEYS", self.field_keys), ("INTAKE_TOTP_KEYS", self.totp_keys),
+            ("INTAKE_OUTBOX_KEYS", self.outbox_keys), ("INTAKE_ENCRYPTION_KEYS", self.encryption_keys))},
+            required=("INTAKE_FIELD_KEYS", "INTAKE_TOTP_KEYS"), public=public)
+        if self.encryption_keys and not (self.field_keys and self.totp_keys):
+            problems.append("a var/secrets.env from before keys per purpose: `python -m api.cli init-secrets "
+                            "var/secrets.env` adds the missing lists")
         # Mail carries reference codes and, with a username, the SMTP password: never in plain text in production.
         if self.env == "production" and self.smtp_host and not (self.smtp_starttls or self.smtp_ssl):
             problems.append("INTAKE_SMTP_STARTTLS or INTAKE_SMTP_SSL must be true in production")
@@ -126,11 +139,11 @@ class Settings(BaseSettings):
             raise ValueError("refusing to start: " + "; ".join(problems))
         return self
 
-    @property
-    def encryption_key_list(self) -> list[str]:
-        """Fernet keys, first one encrypts."""
-        value = self.encryption_keys.get_secret_value() if self.encryption_keys else ""
-        return [k.strip() for k in value.split(",") if k.strip()]
+    def keys_for(self, purpose: Literal["field", "totp"]) -> list[str]:
+        """Fernet keys of one purpose, the first encrypts; the transition's INTAKE_ENCRYPTION_KEYS come last."""
+        own = self.field_keys if purpose == "field" else self.totp_keys
+        return [*split_keys(own.get_secret_value() if own else ""),
+                *split_keys(self.encryption_keys.get_secret_value() if self.encryption_keys else "")]
 
     @property
     def rasa_urls(self) -> list[str]:
@@ -139,6 +152,25 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def split_keys(value: str) -> list[str]:
+    return [k.strip() for k in value.split(",") if k.strip()]
+
+
+def key_problems(lists: dict[str, list[str]], required: tuple[str, ...], public: frozenset[str]) -> list[str]:
+    """Required key lists that are missing or hold a published key, and any key found in two lists (each purpose
+    has its own keys, so one leaked key opens one purpose). Names only, never a key. Mirrored in actions/config.py."""
+    problems = []
+    for name, keys in lists.items():
+        if (name in required and not keys) or set(keys) & public:
+            problems.append(f"{name} is missing or holds a published key")
+    names = list(lists)
+    for i, name in enumerate(names):
+        for other in names[i + 1:]:
+            if set(lists[name]) & set(lists[other]):
+                problems.append(f"{name} and {other} share a key: each purpose needs its own")
+    return problems
 
 
 @lru_cache(maxsize=1)

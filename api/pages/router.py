@@ -139,3 +139,19 @@ async def submit_nl(request: Request, settings: SettingsDep, session: SessionDep
 async def submit_en(request: Request, settings: SettingsDep, session: SessionDep,
                     tasks: BackgroundTasks) -> HTMLResponse:
     return await _submit(request, settings, session, "en", tasks)
+
+
+def _embed(request: Request, settings: Settings, language: str) -> HTMLResponse:
+    # Framed by the sites of INTAKE_FRAME_ANCESTORS only (api/security_headers.py EMBED_PATHS).
+    return _render(request, settings, "embed.html", language)
+
+
+@router.get("/chat/embed", response_class=HTMLResponse)
+def embed_nl(request: Request, settings: SettingsDep) -> HTMLResponse:
+    """The chat alone, for an <iframe> on another site (api/static/embed.js)."""
+    return _embed(request, settings, "nl")
+
+
+@router.get("/en/chat/embed", response_class=HTMLResponse)
+def embed_en(request: Request, settings: SettingsDep) -> HTMLResponse:
+    return _embed(request, settings, "en")

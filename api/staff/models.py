@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.core.crypto import EncryptedString
+from api.core.crypto import EncryptedTotpSecret
 from api.core.db import Base, UTCDateTime, utcnow
 
 
@@ -17,7 +17,7 @@ class StaffUser(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16))
-    totp_secret: Mapped[str | None] = mapped_column(EncryptedString)
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedTotpSecret)  # own keys: INTAKE_TOTP_KEYS
     # Last accepted TOTP time step: a code of that step or earlier is refused (no reuse).
     totp_last_counter: Mapped[int | None] = mapped_column(BigInteger)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -6,6 +6,7 @@
  *   data-exit-url="https://…"  neutral site for "Snel weg" (default https://www.google.nl)
  *   data-launcher="off"        no chat, only the quick exit (the web form page uses this)
  * Elements on the host page with [data-ph-chat-open] open the chat; [data-ph-quick-exit] leave quickly.
+ * On another site, embed the chat as an <iframe> instead (api/static/embed.js): the host page then cannot read it.
  *
  * Privacy: the conversation lives in memory only (no localStorage, no cookies); every text is put in the
  * page with textContent, never as HTML.
@@ -131,8 +132,23 @@
     }
     document.title = "";
     document.body.replaceChildren();
+    if (window.top !== window) {
+      leaveHostPage();
+      return;
+    }
     // replace(), not assign(): the page leaves the tab's history, so Back does not return to it.
     location.replace(exitUrl);
+  }
+
+  // In the frame of /chat/embed (embed.js on another site) the whole tab must go, not just the frame. The sandbox
+  // lets a click navigate the top window; Esc is no user activation, so the loader in the host page is asked too.
+  function leaveHostPage() {
+    try {
+      window.parent.postMessage({ phQuickExit: exitUrl }, "*");
+    } catch (e) { /* the loader is not there: the click below still leaves */ }
+    try {
+      window.top.location.replace(exitUrl);
+    } catch (e) { /* no user activation: the loader leaves, the frame stays empty */ }
   }
 
   let escapes = [];

@@ -15,7 +15,7 @@ from actions.config import Settings
 from tests import stack
 
 TOKEN = stack.TEST_ENV["INTAKE_SERVICE_TOKEN"]
-KEYS = stack.TEST_ENV["INTAKE_ENCRYPTION_KEYS"]
+KEYS = stack.TEST_ENV["INTAKE_OUTBOX_KEYS"]
 
 
 @pytest.fixture(scope="session")
@@ -117,4 +117,5 @@ def standin():
 
 
 def settings_for(url: str, outbox_path: Path, **kw) -> Settings:
-    return Settings(backend_url=url, service_token=TOKEN, encryption_keys=(KEYS,), outbox_path=outbox_path, **kw)
+    return Settings(**{"backend_url": url, "service_token": TOKEN, "encryption_keys": (KEYS,), "outbox_path": outbox_path,
+                       **kw})

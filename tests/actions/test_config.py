@@ -43,14 +43,14 @@ def test_the_published_secrets_are_the_backends_list():
 
 
 REFUSED = [("INTAKE_SERVICE_TOKEN", value) for value in (None, OWN_DEV_TOKEN, BACKEND_DEV_TOKEN, "short-token")] + [
-    ("INTAKE_ENCRYPTION_KEYS", value)
+    ("INTAKE_OUTBOX_KEYS", value)
     for value in (None, OWN_DEV_KEY, BACKEND_DEV_KEY, f"{REAL_KEY},{OWN_DEV_KEY}", " , ")]
 
 
 @pytest.mark.parametrize("mode", [None, "development", "test", "production"])
 @pytest.mark.parametrize(("name", "value"), REFUSED)
 def test_a_missing_short_or_published_secret_is_refused_in_every_mode(environ, mode, name, value):
-    values = {"INTAKE_SERVICE_TOKEN": REAL_TOKEN, "INTAKE_ENCRYPTION_KEYS": REAL_KEY}
+    values = {"INTAKE_SERVICE_TOKEN": REAL_TOKEN, "INTAKE_OUTBOX_KEYS": REAL_KEY}
     if mode:
         values["INTAKE_ENV"] = mode
     del values[name]
@@ -58,7 +58,7 @@ def test_a_missing_short_or_published_secret_is_refused_in_every_mode(environ, m
         values[name] = value
     with pytest.raises(ConfigError, match=name) as refused:
         environ(**values)
-    other = ({"INTAKE_SERVICE_TOKEN", "INTAKE_ENCRYPTION_KEYS"} - {name}).pop()
+    other = ({"INTAKE_SERVICE_TOKEN", "INTAKE_OUTBOX_KEYS"} - {name}).pop()
     assert other not in str(refused.value)  # only the wrong one is named
     for secret in (value, REAL_TOKEN, REAL_KEY):  # and no value is shown
         assert not secret or not secret.strip(" ,") or secret not in str(refused.value)
@@ -66,9 +66,24 @@ def test_a_missing_short_or_published_secret_is_refused_in_every_mode(environ, m
 
 def test_production_loads_real_secrets(environ):
     settings = environ(INTAKE_ENV="production", INTAKE_SERVICE_TOKEN=REAL_TOKEN,
-                       INTAKE_ENCRYPTION_KEYS=f"{REAL_KEY}, {stack.TEST_ENV['INTAKE_ENCRYPTION_KEYS']}")
+                       INTAKE_OUTBOX_KEYS=f"{REAL_KEY}, {stack.TEST_ENV['INTAKE_OUTBOX_KEYS']}")
     assert settings.service_token == REAL_TOKEN
-    assert settings.encryption_keys == (REAL_KEY, stack.TEST_ENV["INTAKE_ENCRYPTION_KEYS"])
+    assert settings.encryption_keys == (REAL_KEY, stack.TEST_ENV["INTAKE_OUTBOX_KEYS"])
+
+
+@pytest.mark.parametrize("other", ["INTAKE_FIELD_KEYS", "INTAKE_TOTP_KEYS", "INTAKE_ENCRYPTION_KEYS"])
+def test_a_key_of_another_purpose_is_refused_for_the_outbox(environ, other):
+    second = base64.urlsafe_b64encode(os.urandom(32)).decode()
+    with pytest.raises(ConfigError) as refused:
+        environ(INTAKE_SERVICE_TOKEN=REAL_TOKEN, INTAKE_OUTBOX_KEYS=f"{second},{REAL_KEY}", **{other: REAL_KEY})
+    assert f"INTAKE_OUTBOX_KEYS and {other} share a key" in str(refused.value)
+    assert REAL_KEY not in str(refused.value) and second not in str(refused.value)
+
+
+def test_the_old_single_list_still_decrypts_the_outbox_but_never_encrypts(environ):
+    old = base64.urlsafe_b64encode(os.urandom(32)).decode()
+    settings = environ(INTAKE_SERVICE_TOKEN=REAL_TOKEN, INTAKE_OUTBOX_KEYS=REAL_KEY, INTAKE_ENCRYPTION_KEYS=old)
+    assert settings.encryption_keys == (REAL_KEY, old)
 
 
 def test_an_unknown_mode_is_refused_not_taken_for_development(environ):
@@ -85,6 +100,6 @@ def test_the_server_process_refuses_to_start_with_published_or_missing_secrets(t
     assert done.returncode != 0
     lines = done.stderr.strip().splitlines()
     assert lines and lines[-1].startswith("actions.server: refusing to start:")
-    assert "INTAKE_SERVICE_TOKEN" in lines[-1] and "INTAKE_ENCRYPTION_KEYS" in lines[-1]
+    assert "INTAKE_SERVICE_TOKEN" in lines[-1] and "INTAKE_OUTBOX_KEYS" in lines[-1]
     assert done.returncode == 1 and OWN_DEV_TOKEN not in done.stderr + done.stdout
     assert "Traceback" not in done.stderr and not (tmp_path / "outbox.sqlite3").exists()

@@ -24,7 +24,7 @@ def backend_env(monkeypatch, tmp_path):
     def configure(url: str):
         monkeypatch.setenv("INTAKE_BACKEND_URL", url)
         monkeypatch.setenv("INTAKE_SERVICE_TOKEN", stack.TEST_ENV["INTAKE_SERVICE_TOKEN"])
-        monkeypatch.setenv("INTAKE_ENCRYPTION_KEYS", stack.TEST_ENV["INTAKE_ENCRYPTION_KEYS"])
+        monkeypatch.setenv("INTAKE_OUTBOX_KEYS", stack.TEST_ENV["INTAKE_OUTBOX_KEYS"])
         monkeypatch.setenv("INTAKE_OUTBOX_PATH", str(tmp_path / "outbox.sqlite3"))
         get_settings.cache_clear()
         actions.outbox._outbox = None

@@ -56,7 +56,7 @@ def test_admin_from_environment_is_created_once_and_can_sign_in(engine, monkeypa
     assert "beheer@example.org" not in caplog.text
 
 
-SECRETS = ("INTAKE_SERVICE_TOKEN", "INTAKE_SECRET_KEY", "INTAKE_ENCRYPTION_KEYS")
+SECRETS = ("INTAKE_SERVICE_TOKEN", "INTAKE_SECRET_KEY", "INTAKE_FIELD_KEYS", "INTAKE_TOTP_KEYS")
 PUBLISHED = sorted(known_public_secrets())
 
 
@@ -73,7 +73,7 @@ def test_the_published_secrets_are_one_list_for_both_processes():
 
 def _refused(name: str) -> list:
     values = [None, "s" * 31]  # missing, short
-    if name == "INTAKE_ENCRYPTION_KEYS":
+    if name.endswith("_KEYS"):
         return [None, " , ", "ZGV2LW9ubHkta2V5LW5ldmVyLXVzZS1pbi1wcm9kISE=",
                 Fernet.generate_key().decode() + ",dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktMDAwMDA="]
     return values + [p for p in PUBLISHED if len(p) >= 32 and not p.endswith("=")]
@@ -99,7 +99,8 @@ def test_a_missing_short_or_published_secret_is_refused_in_every_mode(env, monke
 def test_the_server_exits_with_one_line_naming_the_variable(database_url):
     env = {k: v for k, v in os.environ.items() if not k.startswith("INTAKE_")}
     env.update(PYTHONPATH=str(stack.ROOT), DATABASE_URL=database_url, INTAKE_SERVICE_TOKEN="s" * 40,
-               INTAKE_ENCRYPTION_KEYS=Fernet.generate_key().decode(), INTAKE_SECRET_KEY=PUBLISHED[0])
+               INTAKE_FIELD_KEYS=Fernet.generate_key().decode(), INTAKE_TOTP_KEYS=Fernet.generate_key().decode(),
+               INTAKE_SECRET_KEY=PUBLISHED[0])
     run = subprocess.run([str(stack.API_BIN / "uvicorn"), "api.main:app", "--port", str(stack.free_port())],
                          cwd=stack.ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert run.returncode == 1
@@ -119,9 +120,11 @@ def test_production_needs_tls_for_mail(env, monkeypatch):
         monkeypatch.delenv(name)
 
 
-def test_invalid_encryption_key_is_refused(env, monkeypatch):
-    monkeypatch.setenv("INTAKE_ENCRYPTION_KEYS", "not-a-key")
-    with pytest.raises(ValidationError, match="not a Fernet key"):
+@pytest.mark.parametrize("name", ["INTAKE_FIELD_KEYS", "INTAKE_TOTP_KEYS", "INTAKE_OUTBOX_KEYS",
+                                  "INTAKE_ENCRYPTION_KEYS"])
+def test_invalid_encryption_key_is_refused(env, monkeypatch, name):
+    monkeypatch.setenv(name, "not-a-key")
+    with pytest.raises(ValidationError, match=f"{name} holds a value that is not a Fernet key"):
         Settings()
 
 

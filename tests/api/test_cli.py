@@ -29,7 +29,8 @@ def test_init_secrets_writes_private_file_once(tmp_path, database_url):
     assert cli("init-secrets", str(path)).returncode == 0
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     values = dotenv_values(path)
-    assert set(values) == {"INTAKE_SERVICE_TOKEN", "INTAKE_ENCRYPTION_KEYS", "INTAKE_SECRET_KEY"}
+    assert set(values) == {"INTAKE_SERVICE_TOKEN", "INTAKE_FIELD_KEYS", "INTAKE_TOTP_KEYS", "INTAKE_OUTBOX_KEYS",
+                           "INTAKE_SECRET_KEY"}
     before = path.read_text()
     again = cli("init-secrets", str(path))
     assert again.returncode != 0 and "not overwritten" in again.stderr
@@ -106,3 +107,28 @@ def test_purge_clears_dead_letter_notices_and_throttling_past_retention(client, 
     assert list(db.scalars(select(DeadLetter.id))) == [fresh]
     assert list(db.scalars(select(SignInThrottle.key))) == ["pair:now"]
     assert throttle.forget_old(db) == 0
+
+
+def test_init_secrets_adds_key_lists_to_a_file_from_before_keys_per_purpose(tmp_path):
+    """The old single list stays (it decrypts until `make rotate`); each purpose gets a fresh key of its own."""
+    from cryptography.fernet import Fernet
+
+    path = tmp_path / "secrets.env"
+    old = f"INTAKE_SERVICE_TOKEN={'t' * 40}x\nINTAKE_ENCRYPTION_KEYS={Fernet.generate_key().decode()}\n" \
+          f"INTAKE_SECRET_KEY={'s' * 40}y"  # no newline at the end
+    path.write_text(old)
+    path.chmod(0o600)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INTAKE_")}
+    check = [str(stack.API_BIN / "python"), "-c", "from api.core.config import get_settings; get_settings()"]
+    before = subprocess.run(check, cwd=stack.ROOT, env={**env, **dotenv_values(path)}, capture_output=True, text=True)
+    assert before.returncode != 0 and "init-secrets var/secrets.env` adds the missing lists" in before.stderr
+    run = cli("init-secrets", str(path))
+    assert run.returncode == 0, run.stderr
+    assert "INTAKE_FIELD_KEYS, INTAKE_TOTP_KEYS, INTAKE_OUTBOX_KEYS" in run.stdout and "make rotate" in run.stdout
+    assert path.read_text().startswith(old + "\n") and stat.S_IMODE(path.stat().st_mode) == 0o600
+    values = dotenv_values(path)
+    added = [values[name] for name in ("INTAKE_FIELD_KEYS", "INTAKE_TOTP_KEYS", "INTAKE_OUTBOX_KEYS")]
+    assert len(set(added) | {values["INTAKE_ENCRYPTION_KEYS"]}) == 4
+    after = subprocess.run(check, cwd=stack.ROOT, env={**env, **values}, capture_output=True, text=True)
+    assert after.returncode == 0, after.stderr
+    assert cli("init-secrets", str(path)).returncode == 1 and dotenv_values(path) == values

@@ -51,9 +51,9 @@ def test_database_storage_holds_no_plain_value(client, engine, database_url):
 
 def test_key_rotation_new_key_encrypts_old_key_still_decrypts(client, db, engine, monkeypatch):
     first_id = _store(client)
-    old_key = get_settings().encryption_key_list[0]
+    old_key = get_settings().keys_for("field")[0]
     new_key = Fernet.generate_key().decode()
-    monkeypatch.setenv("INTAKE_ENCRYPTION_KEYS", f"{new_key},{old_key}")
+    monkeypatch.setenv("INTAKE_FIELD_KEYS", f"{new_key},{old_key}")
     get_settings.cache_clear()
     db.expire_all()
     assert db.get(Registration, first_id).phone == SECRETS["phone"]

@@ -20,7 +20,7 @@ def asks(text: str, question: str) -> bool:
 
 def outbox(backend) -> Outbox:
     return Outbox(Settings(backend.url, stack.TEST_ENV["INTAKE_SERVICE_TOKEN"],
-                           (stack.TEST_ENV["INTAKE_ENCRYPTION_KEYS"],), backend.outbox_path))
+                           (stack.TEST_ENV["INTAKE_OUTBOX_KEYS"],), backend.outbox_path))
 
 
 def stored(backend, reference: str) -> tuple[str, dict]:
