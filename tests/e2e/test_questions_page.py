@@ -9,7 +9,7 @@ import sqlite3
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest_pages import (  # noqa: F401  (fixtures)
-    ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOTP, backend, browser, ctx, make_context,
+    ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOTP, backend, browser, ctx, make_context, serious_axe_violations,
 )
 from tests.e2e.test_workspace import sign_in
 
@@ -65,9 +65,13 @@ def test_ask_answer_fetch_reply_delete_with_and_without_javascript(backend, brow
             expect(help_box).to_contain_text("113")
             assert help_box.bounding_box()["y"] < page.locator("[data-pickup-code]").bounding_box()["y"]
 
+            if javascript:
+                assert serious_axe_violations(page, backend.url) == []
             fetch(page, backend.url, code)
             expect(page.locator(".thread")).to_contain_text(question)
             expect(page.locator("main")).to_contain_text("Er is nog geen antwoord.")
+            if javascript:
+                assert serious_axe_violations(page, backend.url) == []
 
             answer_in_workspace(staff_page, backend.url, question)
 
