@@ -88,9 +88,11 @@ def create_admin(email: str | None) -> int:
 
 def purge() -> int:
     """Erase closed registrations older than INTAKE_RETENTION_DAYS, dead-letter notices older than
-    INTAKE_OUTBOX_RETENTION_DAYS and sign-in throttling rows whose window has ended."""
+    INTAKE_OUTBOX_RETENTION_DAYS, sign-in throttling rows whose window has ended and question threads whose last
+    message is INTAKE_QUESTION_RETENTION_DAYS old."""
     from api.core.config import get_settings
     from api.deadletters import service as dead_letters
+    from api.questions import service as questions
     from api.registrations.service import purge_closed
     from api.staff import throttle
 
@@ -101,6 +103,7 @@ def purge() -> int:
             result = purge_closed(session, days)
             dead = dead_letters.purge_old(session, settings.outbox_retention_days)
             throttle.forget_old(session)
+            threads = questions.purge_expired(session, settings.question_retention_days)
     except (OperationalError, ProgrammingError):
         print("the database is not migrated: run `make migrate` first", file=sys.stderr)
         return 1
@@ -108,6 +111,8 @@ def purge() -> int:
           f"(retention {days} days); {result.closed_kept} closed registration(s) are still within retention.")
     print(f"Removed {len(dead)} dead-letter notice(s) older than {settings.outbox_retention_days:g} days"
           f"{': ' + ', '.join(dead) if dead else ''}.")
+    print(f"Erased {threads} question thread(s) whose last message is {settings.question_retention_days} days old "
+          "or older.")
     if result.not_closed:
         print(f"{result.not_closed} registration(s) are not closed and were kept: only closed or declined "
               "registrations reach the retention limit.")

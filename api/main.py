@@ -24,6 +24,8 @@ from api.core.logging import configure_logging
 from api.deadletters.router import router as dead_letters_router
 from api.docs.router import router as docs_router
 from api.pages.router import router as pages_router
+from api.questions.router import router as questions_router
+from api.questions.staff import router as questions_staff_router
 from api.registrations.router import router as registrations_router
 from api.security_headers import SecurityHeadersMiddleware
 from api.staff import service as staff_service
@@ -114,7 +116,9 @@ def create_app() -> FastAPI:
     app.include_router(statistics_router)
     app.include_router(statistics_pages_router)
     app.include_router(workspace_router)
+    app.include_router(questions_staff_router)
     app.include_router(pages_router)
+    app.include_router(questions_router)
     app.include_router(docs_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
     return app

@@ -2,9 +2,10 @@
 from api.audit.models import AuditEntry
 from api.core.db import Base
 from api.deadletters.models import DeadLetter
+from api.questions.models import QuestionMessage, QuestionThread
 from api.registrations.models import IdempotencyKey, Registration, RegistrationEvent
 from api.staff.models import RecoveryCode, SignInThrottle, StaffSession, StaffUser
 from api.statistics.models import StatisticsRow
 
-__all__ = ["AuditEntry", "Base", "DeadLetter", "IdempotencyKey", "RecoveryCode", "Registration", "RegistrationEvent",
-           "SignInThrottle", "StaffSession", "StaffUser", "StatisticsRow"]
+__all__ = ["AuditEntry", "Base", "DeadLetter", "IdempotencyKey", "QuestionMessage", "QuestionThread", "RecoveryCode",
+           "Registration", "RegistrationEvent", "SignInThrottle", "StaffSession", "StaffUser", "StatisticsRow"]

@@ -7,6 +7,8 @@ message starts with "/" without being a payload of the domain ("/ik ben Noor 06â
   `/intent{"entity":"value"}`, intent and entity of the domain); any other is typed text without its leading slashes;
 - a failed turn is logged with its error class only, and answered 500 so that the backend tells the visitor the chat
   is unavailable (Rasa answers 200 with whatever was said before the failure).
+It adds `POST /webhooks/rest/crisis` (`{"text"}` -> `{"band", "kinds", "acute"}`): the crisis detector's verdict on a
+text the backend stores elsewhere (the question box), from NLU alone: no tracker, no turn, the text never logged.
 """
 from __future__ import annotations
 
@@ -39,6 +41,21 @@ def as_rasa_input(text: str, domain: Domain | None) -> str:
     return text.lstrip("/").strip()
 
 
+CRISIS_INTENT, CHECK_INTENT = "crisis", "crisis_check"  # bot/nlu/crisis.py
+MAX_CRISIS_TEXT = 4000
+
+
+def crisis_verdict(parsed: dict) -> dict:
+    """The crisis band of Rasa's parse result: sure (intent crisis), unsure (crisis_check) or none, with the kinds
+    the detector named (`crisis_type`) and whether the words say it happens now (`crisis_acute`)."""
+    intent = (parsed.get("intent") or {}).get("name")
+    band = {CRISIS_INTENT: "sure", CHECK_INTENT: "unsure"}.get(intent, "none")
+    entities = (parsed.get("entities") or []) if band != "none" else []
+    kinds = [e["value"] for e in entities if e.get("entity") == "crisis_type" and isinstance(e.get("value"), str)]
+    acute = any(e.get("entity") == "crisis_acute" for e in entities)
+    return {"band": band, "kinds": list(dict.fromkeys(kinds)), "acute": acute}
+
+
 class IntakeRestInput(RestInput):
     @classmethod
     def name(cls) -> str:
@@ -68,5 +85,19 @@ class IntakeRestInput(RestInput):
                 log.error("rest channel: the turn failed (%s)", type(exc).__name__)
                 return response.json({"error": "failed"}, status=500)
             return response.json(collector.messages)
+
+        @webhook.route("/crisis", methods=["POST"])
+        async def crisis(request: Request) -> HTTPResponse:
+            body = request.json if request.headers.get("content-type", "").startswith("application/json") else None
+            text = body.get("text") if isinstance(body, dict) else None
+            if not isinstance(text, str) or not text.strip() or len(text) > MAX_CRISIS_TEXT:
+                return response.json({"error": "text must be a non-empty string"}, status=400)
+            try:
+                # NLU only: parse_message runs the pipeline and touches no tracker, so nothing of it is kept.
+                parsed = await request.app.ctx.agent.parse_message(text.lstrip("/").strip() or text)
+            except Exception as exc:  # noqa: BLE001 - any failure: its class, never the text
+                log.error("rest channel: crisis check failed (%s)", type(exc).__name__)
+                return response.json({"error": "failed"}, status=500)
+            return response.json(crisis_verdict(parsed))
 
         return webhook

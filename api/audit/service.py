@@ -8,7 +8,7 @@ from api.audit.models import AuditEntry
 from api.core.db import utcnow
 
 ACTIONS = ("view", "history", "export", "status", "assign", "note", "erase", "create", "dead_letter", "totp_enrol",
-           "password", "outcome")
+           "password", "outcome", "question_view", "question_answer", "question_handled")
 
 
 def record(session: Session, actor, action: str, registration, detail: str = "", *,

@@ -71,6 +71,15 @@ class Settings(BaseSettings):
     # Where those counters live: unset = in this process; a Redis URL (redis://, rediss:// or unix://) = shared by
     # every worker and host that has the same URL (windows then count in whole seconds, rounded up).
     limits_redis_url: SecretStr | None = None
+    # The anonymous question box (api/questions/): new questions and code attempts (fetch, reply, delete) per client
+    # address, code attempts from all clients together, and how long a thread lives after its last message.
+    question_rate_limit: int = Field(10, ge=1)  # POST /vraag, /en/question
+    question_rate_window: float = Field(600.0, gt=0)
+    question_code_rate_limit: int = Field(10, ge=1)  # POST /vraag/ophalen, /vraag/antwoorden, /vraag/wissen (+ en)
+    question_code_rate_window: float = Field(600.0, gt=0)
+    question_code_global_limit: int = Field(1000, ge=1)  # the same paths, every client together
+    question_code_global_window: float = Field(3600.0, gt=0)
+    question_retention_days: int = Field(30, ge=1)
 
     @field_validator("field_keys", "totp_keys", "outbox_keys", "encryption_keys")
     @classmethod

@@ -1,5 +1,7 @@
 """Abuse limits, applied before any route runs: body size on every request (413), per-client rate limits on
-the chat, the web form and staff sign-in (API and workspace page share one budget; 429 + Retry-After), and a bounded number of conversations per client.
+the chat, the web form, staff sign-in (API and workspace page share one budget; 429 + Retry-After) and the question
+box (asking; code attempts per client and for every client together), and a bounded number of conversations per
+client.
 
 Where the counters live (INTAKE_LIMITS_REDIS_URL): unset, in-process sliding windows, correct for a single uvicorn
 worker (several workers or hosts would each count on their own); set, in Redis, so every worker and host that has
@@ -39,7 +41,12 @@ SWEEP_EVERY = 1000  # calls between removals of clients that went quiet, so memo
 FORM_PATHS = ("/aanmelden", "/en/aanmelden")
 CHAT_PATH = "/api/chat"
 SIGN_IN_PATHS = ("/api/auth/token", "/staff/aanmelden")
-HTML_PATHS = (*FORM_PATHS, "/staff/aanmelden")  # people submit these: answer with a page
+# The question box (api/questions/router.py): asking, and the posts that carry a pick-up code.
+QUESTION_PATHS = ("/vraag", "/en/question")
+QUESTION_CODE_PATHS = ("/vraag/ophalen", "/vraag/antwoorden", "/vraag/wissen", "/en/question/fetch",
+                       "/en/question/reply", "/en/question/delete")
+GLOBAL_KEY = "everyone"  # the one key of a bucket that counts every client together
+HTML_PATHS = (*FORM_PATHS, "/staff/aanmelden", *QUESTION_PATHS, *QUESTION_CODE_PATHS)  # people submit these: a page
 REDIS_PREFIX = "intake:limits"
 REDIS_TIMEOUT = 0.5  # seconds to connect to Redis or wait for its answer before the request is let through
 
@@ -162,6 +169,9 @@ class Limits:
     form: SlidingWindow | RedisSlidingWindow
     sign_in: SlidingWindow | RedisSlidingWindow
     conversations: DistinctKeys | RedisDistinctKeys
+    question: SlidingWindow | RedisSlidingWindow | None = None
+    question_code: SlidingWindow | RedisSlidingWindow | None = None
+    question_code_global: SlidingWindow | RedisSlidingWindow | None = None  # code attempts of every client together
     redis: Redis | None = None
 
     @classmethod
@@ -173,6 +183,10 @@ class Limits:
                 form=SlidingWindow(settings.form_rate_limit, settings.form_rate_window),
                 sign_in=SlidingWindow(settings.sign_in_rate_limit, settings.sign_in_rate_window),
                 conversations=DistinctKeys(settings.conversations_limit, settings.conversations_window),
+                question=SlidingWindow(settings.question_rate_limit, settings.question_rate_window),
+                question_code=SlidingWindow(settings.question_code_rate_limit, settings.question_code_rate_window),
+                question_code_global=SlidingWindow(settings.question_code_global_limit,
+                                                   settings.question_code_global_window),
             )
         # Connects on first use, not here. No retries: an unreachable Redis must cost a request little (fail open).
         url = settings.limits_redis_url.get_secret_value()
@@ -187,6 +201,13 @@ class Limits:
             sign_in=RedisSlidingWindow(storage, "sign_in", settings.sign_in_rate_limit,
                                        settings.sign_in_rate_window),
             conversations=RedisDistinctKeys(client, settings.conversations_limit, settings.conversations_window),
+            question=RedisSlidingWindow(storage, "question", settings.question_rate_limit,
+                                        settings.question_rate_window),
+            question_code=RedisSlidingWindow(storage, "question_code", settings.question_code_rate_limit,
+                                             settings.question_code_rate_window),
+            question_code_global=RedisSlidingWindow(storage, "question_code_global",
+                                                    settings.question_code_global_limit,
+                                                    settings.question_code_global_window),
             redis=client,
         )
 
@@ -244,6 +265,10 @@ class LimitsMiddleware:
             return self.limits.form
         if path in SIGN_IN_PATHS:
             return self.limits.sign_in
+        if path in QUESTION_PATHS:
+            return self.limits.question
+        if path in QUESTION_CODE_PATHS:
+            return self.limits.question_code
         return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -263,6 +288,12 @@ class LimitsMiddleware:
         store_ok = True  # after one failure of Redis in this request, its other limit is not asked
         if window is not None:
             wait, store_ok = await _ask(window.hit(client))
+            if wait is not None:
+                await too_many(path, wait)(scope, receive, send)
+                return
+        if method == "POST" and path in QUESTION_CODE_PATHS and store_ok and self.limits.question_code_global:
+            # Guessing codes from many addresses at once still meets one budget for everyone.
+            wait, store_ok = await _ask(self.limits.question_code_global.hit(GLOBAL_KEY))
             if wait is not None:
                 await too_many(path, wait)(scope, receive, send)
                 return

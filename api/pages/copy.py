@@ -153,6 +153,10 @@ TEXT: dict[str, dict[str, str]] = {
         "form_heading": "Liever een formulier?",
         "form_text": "Je kunt je ook aanmelden met een formulier. Of vraag of we je eerst terugbellen.",
         "form_link": "Naar het aanmeldformulier",
+        "question_heading": "Liever anoniem een vraag stellen?",
+        "question_text": "Stel een bemiddelaar je vraag in een bericht, zonder naam of nummer. Het antwoord lees je "
+                         "later met een code.",
+        "question_link": "Anoniem een vraag stellen",
         "phone_heading": "Liever bellen?",
         "phone_text": "Bel ons op werkdagen:",
         "help_heading": "Direct hulp nodig?",
@@ -266,6 +270,10 @@ TEXT: dict[str, dict[str, str]] = {
         "form_heading": "Prefer a form?",
         "form_text": "You can also sign up with a form. Or ask us to call you first.",
         "form_link": "Go to the sign-up form",
+        "question_heading": "Rather ask a question anonymously?",
+        "question_text": "Ask a mediator your question in writing, without a name or number. You read the answer "
+                         "later with a code.",
+        "question_link": "Ask a question anonymously",
         "phone_heading": "Prefer to call?",
         "phone_text": "Call us on working days:",
         "help_heading": "Need help right now?",

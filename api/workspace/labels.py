@@ -15,7 +15,8 @@ AUDIT_ACTIONS = {"view": "Bekeken", "export": "Geëxporteerd", "status": "Status
                  "note": "Notitie", "erase": "Gewist", "create": "Aangemaakt",
                  "dead_letter": "Niet afgeleverd: afgehandeld", "history": "Geschiedenis gelezen (API)",
                  "totp_enrol": "Tweestapsverificatie ingesteld", "password": "Wachtwoord gewijzigd",
-                 "outcome": "Uitkomst gewijzigd"}
+                 "outcome": "Uitkomst gewijzigd", "question_view": "Vraag bekeken",
+                 "question_answer": "Vraag beantwoord", "question_handled": "Vraag afgehandeld"}
 EVENT_KIND_LABELS = {"status": "Status", "assign": "Toegewezen", "note": "Notitie", "outcome": "Uitkomst"}
 # The outcome recorded at closing (schemas.Initiative, DeclineCategory, ContactFormUsed).
 INITIATIVE_LABELS = {"affected": "Degene die het overkwam, of een nabestaande",
@@ -33,6 +34,8 @@ REGIONS = [(value, label) for value, label in CHOICES["nl"]["region"] if value !
 
 # Messages after a form post, by key: the redirect carries only the key, never text typed by people.
 MESSAGES = {
+    "question_answered": "Je antwoord is opgeslagen. De vrager leest het met de ophaalcode.",
+    "question_handled": "De vraag is afgehandeld.",
     "status": "De status is gewijzigd.",
     "assigned": "De aanmelding is toegewezen.",
     "note": "De notitie is opgeslagen.",
