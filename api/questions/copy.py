@@ -76,9 +76,11 @@ TEXT: dict[str, dict[str, str]] = {
         "q_delete_submit": "Wis dit gesprek",
         "q_deleted_title": "Het gesprek is gewist",
         "q_deleted_text": "Je vraag en de antwoorden zijn gewist. Je ophaalcode werkt niet meer.",
-        "q_expired_title": "Het formulier is verlopen",
-        "q_expired_text": "We konden je formulier niet veilig ontvangen. Misschien stond de pagina te lang open. "
-                          "Er is niets opgeslagen of gewist. Open de pagina opnieuw en probeer het nog eens.",
+        "q_refused_title": "Dit formulier konden we niet lezen",
+        "q_refused_text": "Er is niets opgeslagen of gewist. Open de pagina opnieuw en probeer het nog eens.",
+        "q_error_other_site": "Je vraag is nog niet verstuurd: het formulier kwam van een andere website. Staat "
+                              "hieronder wat je wilt vragen? Verstuur het dan hier.",
+        "q_fetch_other_site": "Het formulier kwam van een andere website. Vul je ophaalcode hier in.",
     },
     "en": {
         "q_title": "Ask a question anonymously",
@@ -138,8 +140,10 @@ TEXT: dict[str, dict[str, str]] = {
         "q_delete_submit": "Erase this conversation",
         "q_deleted_title": "The conversation was erased",
         "q_deleted_text": "Your question and the answers were erased. Your pick-up code no longer works.",
-        "q_expired_title": "The form has expired",
-        "q_expired_text": "We could not receive your form safely. Perhaps the page was open for too long. Nothing was "
-                          "saved or erased. Open the page again and try once more.",
+        "q_refused_title": "We could not read this form",
+        "q_refused_text": "Nothing was stored or erased. Open the page again and try once more.",
+        "q_error_other_site": "Your question has not been sent yet: the form came from another website. Is what "
+                              "you want to ask below? Then send it from here.",
+        "q_fetch_other_site": "The form came from another website. Enter your pick-up code here.",
     },
 }

@@ -1,8 +1,10 @@
 """The visitor's pages of the question box, in Dutch and English, without JavaScript.
 
 The pick-up code never travels in a URL or a cookie: it is shown once in the answer to the POST that stored the
-question, and it comes back only in the body of a POST (fetch, reply, delete). Every form carries a CSRF token bound
-to the public pages' nonce cookie (api/pages/csrf.py, label of its own). Pages are `no-store` (security headers).
+question, and it comes back only in the body of a POST (fetch, reply, delete). No cookie either: with no session and
+no account there is nothing a forged cross-site post could ride on (a post without the code learns nothing), so
+instead of a token bound to a cookie the browser's own word is checked: a post another site made is refused, and
+what the visitor wrote comes back in the form. Pages are `no-store` (security headers).
 """
 from __future__ import annotations
 
@@ -14,10 +16,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.core import cookies
+from urllib.parse import urlsplit
+
 from api.core.config import Settings
 from api.deps import SessionDep, SettingsDep
-from api.pages import csrf
 from api.pages.copy import CHOICES, OFFICE_PHONE, OFFICE_PHONE_TEL
 from api.pages.copy import TEXT as PAGE_TEXT
 from api.pages.router import PATHS as PAGE_PATHS
@@ -27,7 +29,6 @@ from api.questions.copy import TEXT, long_date
 
 log = logging.getLogger("api.questions")
 router = APIRouter(include_in_schema=False)
-CSRF_LABEL = "question-csrf"
 FORM_LIMITS = {"max_files": 0, "max_fields": 10, "max_part_size": 16 * 1024}
 QUESTION_PATHS = {
     "nl": {"ask": "/vraag", "fetch": "/vraag/ophalen", "reply": "/vraag/antwoorden", "delete": "/vraag/wissen"},
@@ -44,18 +45,11 @@ def _render(request: Request, settings: Settings, name: str, language: str, stat
             **context) -> HTMLResponse:
     other = "en" if language == "nl" else "nl"
     page = context.pop("page", "ask")
-    nonce = cookies.read(request, settings, csrf.COOKIE_NAME)
-    if not csrf.is_nonce(nonce):
-        nonce = csrf.new_nonce()
     base = {"lang": language, "t": _TEXTS[language], "paths": PAGE_PATHS[language], "q": QUESTION_PATHS[language],
             "other_path": QUESTION_PATHS[other]["fetch" if page == "fetch" else "ask"],
             "exit_url": exit_url(settings), "phone": OFFICE_PHONE, "phone_tel": OFFICE_PHONE_TEL,
-            "retention_days": settings.question_retention_days,
-            "csrf_token": csrf.make_token(settings.secret_key.get_secret_value(), nonce, label=CSRF_LABEL)}
-    response = templates.TemplateResponse(request, name, {**base, **context}, status_code=status_code)
-    # As on the web form: a random nonce, nothing about the visitor; not HttpOnly so the quick exit can delete it.
-    cookies.write(request, settings, response, csrf.COOKIE_NAME, nonce, max_age=csrf.TOKEN_MAX_AGE, httponly=False)
-    return response
+            "retention_days": settings.question_retention_days}
+    return templates.TemplateResponse(request, name, {**base, **context}, status_code=status_code)
 
 
 def _ask_page(request: Request, settings: Settings, language: str, values: dict | None = None,
@@ -65,9 +59,11 @@ def _ask_page(request: Request, settings: Settings, language: str, values: dict 
                    choices=CHOICES[language])
 
 
-def _fetch_page(request: Request, settings: Settings, language: str, unknown: bool = False) -> HTMLResponse:
-    return _render(request, settings, "questions/fetch.html", language, status_code=404 if unknown else 200,
-                   page="fetch", unknown=unknown)
+def _fetch_page(request: Request, settings: Settings, language: str, unknown: bool = False,
+                refused: bool = False) -> HTMLResponse:
+    status_code = 403 if refused else 404 if unknown else 200
+    return _render(request, settings, "questions/fetch.html", language, status_code=status_code,
+                   page="fetch", unknown=unknown, refused=refused)
 
 
 def _message(request: Request, settings: Settings, language: str, title_key: str, text_key: str,
@@ -87,20 +83,26 @@ def _thread_page(request: Request, settings: Settings, language: str, thread, co
                    notice=notice, error=error, erase_on=long_date(erase_on, language))
 
 
-async def _form(request: Request, settings: Settings) -> dict | None:
-    """The posted fields after the CSRF token checked out; None otherwise (also for a malformed body)."""
+def _from_our_pages(request: Request) -> bool:
+    """False for a post another site made: Fetch Metadata where the browser sends it, else the Origin header."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site in ("same-origin", "none")
+    origin = request.headers.get("origin")
+    return origin is None or urlsplit(origin).netloc == request.headers.get("host")
+
+
+async def _form(request: Request) -> tuple[dict | None, bool]:
+    """The posted fields (None for a malformed body), and whether they came from our own pages."""
     try:
         form = await request.form(**FORM_LIMITS)
     except (StarletteHTTPException, ValueError):
-        return None
-    token = form.get("csrf_token")
-    nonce = cookies.read(request, settings, csrf.COOKIE_NAME)
-    if not csrf.is_nonce(nonce) or not csrf.token_is_valid(settings.secret_key.get_secret_value(), nonce,
-                                                           token if isinstance(token, str) else None,
-                                                           label=CSRF_LABEL):
-        log.info("question form refused: missing or invalid CSRF token")
-        return None
-    return {k: v for k, v in form.items() if isinstance(v, str)}
+        return None, False
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    if not _from_our_pages(request):
+        log.info("question form refused: posted from another site")
+        return fields, False
+    return fields, True
 
 
 def _text(form: dict, name: str) -> tuple[str, str | None]:
@@ -120,11 +122,13 @@ async def _crisis(request: Request, text: str) -> crisis.Verdict:
 # --- asking ------------------------------------------------------------------------------------------
 
 async def _ask(request: Request, settings: Settings, session, language: str, tasks: BackgroundTasks) -> HTMLResponse:
-    form = await _form(request, settings)
+    form, ours = await _form(request)
     if form is None:
-        return _message(request, settings, language, "q_expired_title", "q_expired_text", 403)
+        return _message(request, settings, language, "q_refused_title", "q_refused_text", 400)
     text, error = _text(form, "text")
     values = {"text": text, "role": form.get("role", "unknown"), "event_kind": form.get("event_kind", "unknown")}
+    if not ours:  # shown again with the text, to send from here if the visitor meant it
+        return _ask_page(request, settings, language, values, "q_error_other_site", 403)
     if error:
         return _ask_page(request, settings, language, values, error, 422)
     verdict = await _crisis(request, text)
@@ -162,9 +166,11 @@ async def ask_en(request: Request, settings: SettingsDep, session: SessionDep, t
 # --- with the code -----------------------------------------------------------------------------------
 
 async def _with_code(request: Request, settings: Settings, session, language: str, action: str) -> HTMLResponse:
-    form = await _form(request, settings)
+    form, ours = await _form(request)
     if form is None:
-        return _message(request, settings, language, "q_expired_title", "q_expired_text", 403)
+        return _message(request, settings, language, "q_refused_title", "q_refused_text", 400)
+    if not ours:
+        return _fetch_page(request, settings, language, refused=True)
     code = form.get("code", "")
     thread = await run_in_threadpool(service.find, session, settings.secret_key.get_secret_value(), code)
     if thread is None:  # wrong or unknown: one answer
