@@ -19,6 +19,7 @@ def init_secrets(path: Path) -> int:
         f"INTAKE_SERVICE_TOKEN={secrets.token_urlsafe(32)}",
         f"INTAKE_ENCRYPTION_KEYS={Fernet.generate_key().decode()}",
         f"INTAKE_SECRET_KEY={secrets.token_urlsafe(48)}",
+        f"INTAKE_BOT_SECRET={secrets.token_urlsafe(32)}",
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
     try:

@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     # Where those counters live: unset = in this process; a Redis URL (redis://, rediss:// or unix://) = shared by
     # every worker and host that has the same URL (windows then count in whole seconds, rounded up).
     limits_redis_url: SecretStr | None = None
+    # Shared secret of the bot's internal links: sent to Rasa in X-Intake-Secret (Rasa sends it on to the actions).
+    bot_secret: SecretStr | None = None
 
     @field_validator("encryption_keys")
     @classmethod
@@ -117,6 +119,10 @@ class Settings(BaseSettings):
             secret = value.get_secret_value() if value else ""
             if len(secret) < MIN_SECRET_LENGTH or secret in public:
                 problems.append(f"{name} is missing, shorter than {MIN_SECRET_LENGTH} characters or a published value")
+        bot_secret = self.bot_secret.get_secret_value() if self.bot_secret else ""
+        if len(bot_secret) < MIN_SECRET_LENGTH or bot_secret in public:
+            problems.append(f"INTAKE_BOT_SECRET is missing, shorter than {MIN_SECRET_LENGTH} characters or a published "
+                            "value")
         if not self.encryption_key_list or set(self.encryption_key_list) & public:
             problems.append("INTAKE_ENCRYPTION_KEYS is missing or holds a published key")
         # Mail carries reference codes and, with a username, the SMTP password: never in plain text in production.

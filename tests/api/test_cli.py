@@ -29,7 +29,7 @@ def test_init_secrets_writes_private_file_once(tmp_path, database_url):
     assert cli("init-secrets", str(path)).returncode == 0
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     values = dotenv_values(path)
-    assert set(values) == {"INTAKE_SERVICE_TOKEN", "INTAKE_ENCRYPTION_KEYS", "INTAKE_SECRET_KEY"}
+    assert set(values) == {"INTAKE_SERVICE_TOKEN", "INTAKE_ENCRYPTION_KEYS", "INTAKE_SECRET_KEY", "INTAKE_BOT_SECRET"}
     before = path.read_text()
     again = cli("init-secrets", str(path))
     assert again.returncode != 0 and "not overwritten" in again.stderr
