@@ -106,10 +106,10 @@ def action_server(stack_dir, backend):
 def agent(action_server):
     import rasa.utils.log_utils
 
-    from bot.serve import change_rasa
+    from bot import rasa_patches
 
     rasa.utils.log_utils.configure_structlog(logging.WARNING)
-    change_rasa()  # as the Rasa process of `make run` has it
+    rasa_patches.apply()  # as the Rasa process of `make run` has them
     if not stack.MODEL.exists():
         pytest.fail("no trained model: run `flock /tmp/intake-train.lock make train` first")
     # The tracker store of bot/endpoints.yml, as `make run` has it.
