@@ -31,6 +31,8 @@ class Settings:
     # Delivered rows (key, reference, state; the record is blanked at delivery) are deleted this long after delivery;
     # `make purge` deletes dead letters (with their encrypted record) this long after they were refused.
     retention_days: float = 7.0
+    # Shared secret of the bot's internal links (backend -> Rasa -> action server): the X-Intake-Secret header.
+    bot_secret: str = ""
 
 
 def known_public_secrets() -> frozenset[str]:
@@ -39,6 +41,12 @@ def known_public_secrets() -> frozenset[str]:
 
 
 KEY_LISTS = ("INTAKE_OUTBOX_KEYS", "INTAKE_FIELD_KEYS", "INTAKE_TOTP_KEYS", "INTAKE_ENCRYPTION_KEYS")
+BOT_SECRET_VARIABLE = "INTAKE_BOT_SECRET"
+
+
+def is_weak_secret(value: str) -> bool:
+    """Missing, short or published (also used by the Rasa process's start-up, bot/serve.py)."""
+    return len(value) < MIN_SECRET_LENGTH or value in known_public_secrets()
 
 
 def _keys(env, name: str) -> tuple[str, ...]:
@@ -67,6 +75,9 @@ def _refuse_unsafe_secrets(env) -> None:
         problems.append(f"INTAKE_SERVICE_TOKEN is missing, shorter than {MIN_SECRET_LENGTH} characters or a "
                         "published value")
     problems += _key_problems(env, public)
+    if is_weak_secret(env.get(BOT_SECRET_VARIABLE, "")):
+        problems.append(f"{BOT_SECRET_VARIABLE} is missing, shorter than {MIN_SECRET_LENGTH} characters or a "
+                        "published value")
     if problems:
         raise ConfigError("refusing to start: " + "; ".join(problems))
 
@@ -88,4 +99,5 @@ def get_settings() -> Settings:
         outbox_path=Path(env.get("INTAKE_OUTBOX_PATH", "var/outbox.sqlite3")),
         dead_after_attempts=int(env.get("INTAKE_OUTBOX_DEAD_AFTER", "20")),
         retention_days=float(env.get("INTAKE_OUTBOX_RETENTION_DAYS", "7")),
+        bot_secret=env[BOT_SECRET_VARIABLE],
     )

@@ -5,6 +5,7 @@ without echoing the request (the request carries the visitor's answers), and the
 from __future__ import annotations
 
 import argparse
+import hmac
 import logging
 import os
 import sys
@@ -18,15 +19,29 @@ from actions.outbox import RetryLoop, get_outbox
 
 log = logging.getLogger("actions.server")
 HOST = "127.0.0.1"
+SECRET_HEADER = "X-Intake-Secret"  # sent by Rasa (action_endpoint.headers in bot/endpoints*.yml)
+OPEN_PATHS = frozenset({"/health"})  # the only route without the secret: says nothing but "ok"
 
 
 def _no_cors(app, cors_origins=None) -> None:
     """Rasa calls the webhook server-to-server; browsers never should."""
 
 
-def create_app():
+def create_app(secret: str):
     endpoint.configure_cors = _no_cors
     app = endpoint.create_app("actions")
+    expected = secret.encode()
+
+    async def require_secret(request):
+        # Anyone on the network could otherwise run our actions (and so hand registrations to the backend).
+        if request.path in OPEN_PATHS:
+            return None
+        if hmac.compare_digest(request.headers.get(SECRET_HEADER, "").encode(), expected):
+            return None
+        log.warning("request without the right secret refused")  # nothing of the request: it is not ours
+        return response.empty(status=401)
+
+    app.register_middleware(require_secret, "request")
 
     async def error(request, exception):
         # rasa-sdk's handler returns and logs the request body, which holds slot values.
@@ -53,7 +68,7 @@ def main(argv: list[str] | None = None) -> None:
         settings = get_settings()
     except ConfigError as exc:
         sys.exit(f"actions.server: {exc}")  # one line on stderr, exit status 1
-    app = create_app()
+    app = create_app(settings.bot_secret)
     loop = RetryLoop(get_outbox(settings), args.retry_interval)
 
     @app.listener("before_server_start")

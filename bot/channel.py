@@ -6,16 +6,20 @@ message starts with "/" without being a payload of the domain ("/ik ben Noor 06â
 - a message starting with "/" reaches Rasa as a payload only in the shape our buttons send (`/intent` or
   `/intent{"entity":"value"}`, intent and entity of the domain); any other is typed text without its leading slashes;
 - a failed turn is logged with its error class only, and answered 500 so that the backend tells the visitor the chat
-  is unavailable (Rasa answers 200 with whatever was said before the failure).
+  is unavailable (Rasa answers 200 with whatever was said before the failure);
+- every route of the channel asks for the shared secret (`secret` in bot/credentials.yml, from INTAKE_BOT_SECRET) in
+  the X-Intake-Secret header, which only the backend sends: without it, 401 and no detail. Rasa's channel takes any
+  `sender` from anyone who can reach it.
 It adds `POST /webhooks/rest/crisis` (`{"text"}` -> `{"band", "kinds", "acute"}`): the crisis detector's verdict on a
 text the backend stores elsewhere (the question box), from NLU alone: no tracker, no turn, the text never logged.
 """
 from __future__ import annotations
 
+import hmac
 import logging
 import re
 from asyncio import CancelledError
-from typing import Awaitable, Callable
+from typing import Any, Awaitable, Callable
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -25,6 +29,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 log = logging.getLogger(__name__)
+SECRET_HEADER = "X-Intake-Secret"  # sent by the backend (api/chat/service.py)
+MIN_SECRET_LENGTH = 32  # as the backend and the action server require
 
 # Intent, entity and value names in the domain are lower-case words (with digits, "_" and "-"); buttons send no other.
 PAYLOAD = re.compile(r'/(?P<intent>[a-z0-9_]+)(?:\{"(?P<entity>[a-z0-9_]+)":"[a-z0-9_-]+"\})?')
@@ -57,12 +63,29 @@ def crisis_verdict(parsed: dict) -> dict:
 
 
 class IntakeRestInput(RestInput):
+    def __init__(self, secret: str) -> None:
+        if not isinstance(secret, str) or len(secret) < MIN_SECRET_LENGTH:
+            raise ValueError(f"the REST channel needs a secret of at least {MIN_SECRET_LENGTH} characters")
+        self._secret = secret.encode()
+
     @classmethod
     def name(cls) -> str:
         return "rest"
 
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> "IntakeRestInput":
+        return cls((credentials or {}).get("secret", ""))
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        # Once for the whole blueprint: Sanic attaches it to every route of the blueprint, also those added below.
+        @webhook.middleware("request")
+        async def require_secret(request: Request) -> HTTPResponse | None:
+            if hmac.compare_digest(request.headers.get(SECRET_HEADER, "").encode(), self._secret):
+                return None
+            log.warning("rest channel: request without the right secret refused")  # nothing of the request
+            return response.empty(status=401)
 
         @webhook.route("/", methods=["GET"])
         async def health(_request: Request) -> HTTPResponse:

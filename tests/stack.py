@@ -34,6 +34,7 @@ TEST_ENV = {
     "INTAKE_TOTP_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),
     "INTAKE_OUTBOX_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),
     "INTAKE_SECRET_KEY": secrets.token_urlsafe(48),
+    "INTAKE_BOT_SECRET": secrets.token_urlsafe(32),  # backend -> Rasa -> action server
     # Conversation and browser tests send bursts from one address; tests/api/test_limits.py sets its own limits.
     "INTAKE_CHAT_RATE_LIMIT": "100000",
     "INTAKE_FORM_RATE_LIMIT": "100000",

@@ -10,6 +10,7 @@ from api.core.config import Settings
 
 log = logging.getLogger("api.chat")
 REST_WEBHOOK = "/webhooks/rest/webhook"
+SECRET_HEADER = "X-Intake-Secret"  # Rasa's REST channel (bot/channel.py) refuses any request without it
 
 
 class ChatUnavailable(Exception):
@@ -27,7 +28,9 @@ class RasaGateway:
     def __init__(self, settings: Settings) -> None:
         timeout = httpx.Timeout(settings.rasa_timeout, connect=min(settings.rasa_timeout, 3.0))
         limits = httpx.Limits(max_connections=50, max_keepalive_connections=20)
-        self.clients = [httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits) for url in settings.rasa_urls]
+        headers = {SECRET_HEADER: settings.bot_secret.get_secret_value()} if settings.bot_secret else {}
+        self.clients = [httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits, headers=headers)
+                        for url in settings.rasa_urls]
         self._turn = itertools.count()
 
     async def __aenter__(self) -> "RasaGateway":

@@ -80,6 +80,8 @@ class Settings(BaseSettings):
     question_code_global_limit: int = Field(1000, ge=1)  # the same paths, every client together
     question_code_global_window: float = Field(3600.0, gt=0)
     question_retention_days: int = Field(30, ge=1)
+    # Shared secret of the bot's internal links: sent to Rasa in X-Intake-Secret (Rasa sends it on to the actions).
+    bot_secret: SecretStr | None = None
 
     @field_validator("field_keys", "totp_keys", "outbox_keys", "encryption_keys")
     @classmethod
@@ -141,6 +143,10 @@ class Settings(BaseSettings):
         if self.encryption_keys and not (self.field_keys and self.totp_keys):
             problems.append("a var/secrets.env from before keys per purpose: `python -m api.cli init-secrets "
                             "var/secrets.env` adds the missing lists")
+        bot_secret = self.bot_secret.get_secret_value() if self.bot_secret else ""
+        if len(bot_secret) < MIN_SECRET_LENGTH or bot_secret in public:
+            problems.append(f"INTAKE_BOT_SECRET is missing, shorter than {MIN_SECRET_LENGTH} characters or a published "
+                            "value")
         # Mail carries reference codes and, with a username, the SMTP password: never in plain text in production.
         if self.env == "production" and self.smtp_host and not (self.smtp_starttls or self.smtp_ssl):
             problems.append("INTAKE_SMTP_STARTTLS or INTAKE_SMTP_SSL must be true in production")

@@ -15,6 +15,7 @@ from tests import stack
 
 REAL_TOKEN = secrets.token_urlsafe(32)
 REAL_KEY = base64.urlsafe_b64encode(os.urandom(32)).decode()
+REAL_BOT_SECRET = secrets.token_urlsafe(32)
 BACKEND_DEV_TOKEN = "dev-only-service-token-never-use-in-production"
 BACKEND_DEV_KEY = "ZGV2LW9ubHkta2V5LW5ldmVyLXVzZS1pbi1wcm9kISE="
 OWN_DEV_TOKEN = "dev-service-token-change-me"
@@ -44,13 +45,15 @@ def test_the_published_secrets_are_the_backends_list():
 
 REFUSED = [("INTAKE_SERVICE_TOKEN", value) for value in (None, OWN_DEV_TOKEN, BACKEND_DEV_TOKEN, "short-token")] + [
     ("INTAKE_OUTBOX_KEYS", value)
-    for value in (None, OWN_DEV_KEY, BACKEND_DEV_KEY, f"{REAL_KEY},{OWN_DEV_KEY}", " , ")]
+    for value in (None, OWN_DEV_KEY, BACKEND_DEV_KEY, f"{REAL_KEY},{OWN_DEV_KEY}", " , ")] + [
+    ("INTAKE_BOT_SECRET", value) for value in (None, OWN_DEV_TOKEN, BACKEND_DEV_TOKEN, "s" * 31)]
+SECRET_NAMES = {"INTAKE_SERVICE_TOKEN", "INTAKE_OUTBOX_KEYS", "INTAKE_BOT_SECRET"}
 
 
 @pytest.mark.parametrize("mode", [None, "development", "test", "production"])
 @pytest.mark.parametrize(("name", "value"), REFUSED)
 def test_a_missing_short_or_published_secret_is_refused_in_every_mode(environ, mode, name, value):
-    values = {"INTAKE_SERVICE_TOKEN": REAL_TOKEN, "INTAKE_OUTBOX_KEYS": REAL_KEY}
+    values = {"INTAKE_SERVICE_TOKEN": REAL_TOKEN, "INTAKE_OUTBOX_KEYS": REAL_KEY, "INTAKE_BOT_SECRET": REAL_BOT_SECRET}
     if mode:
         values["INTAKE_ENV"] = mode
     del values[name]
@@ -58,16 +61,15 @@ def test_a_missing_short_or_published_secret_is_refused_in_every_mode(environ, m
         values[name] = value
     with pytest.raises(ConfigError, match=name) as refused:
         environ(**values)
-    other = ({"INTAKE_SERVICE_TOKEN", "INTAKE_OUTBOX_KEYS"} - {name}).pop()
-    assert other not in str(refused.value)  # only the wrong one is named
-    for secret in (value, REAL_TOKEN, REAL_KEY):  # and no value is shown
+    assert not any(other in str(refused.value) for other in SECRET_NAMES - {name})  # only the wrong one is named
+    for secret in (value, REAL_TOKEN, REAL_KEY, REAL_BOT_SECRET):  # and no value is shown
         assert not secret or not secret.strip(" ,") or secret not in str(refused.value)
 
 
 def test_production_loads_real_secrets(environ):
-    settings = environ(INTAKE_ENV="production", INTAKE_SERVICE_TOKEN=REAL_TOKEN,
+    settings = environ(INTAKE_ENV="production", INTAKE_SERVICE_TOKEN=REAL_TOKEN, INTAKE_BOT_SECRET=REAL_BOT_SECRET,
                        INTAKE_OUTBOX_KEYS=f"{REAL_KEY}, {stack.TEST_ENV['INTAKE_OUTBOX_KEYS']}")
-    assert settings.service_token == REAL_TOKEN
+    assert settings.service_token == REAL_TOKEN and settings.bot_secret == REAL_BOT_SECRET
     assert settings.encryption_keys == (REAL_KEY, stack.TEST_ENV["INTAKE_OUTBOX_KEYS"])
 
 
@@ -75,14 +77,16 @@ def test_production_loads_real_secrets(environ):
 def test_a_key_of_another_purpose_is_refused_for_the_outbox(environ, other):
     second = base64.urlsafe_b64encode(os.urandom(32)).decode()
     with pytest.raises(ConfigError) as refused:
-        environ(INTAKE_SERVICE_TOKEN=REAL_TOKEN, INTAKE_OUTBOX_KEYS=f"{second},{REAL_KEY}", **{other: REAL_KEY})
+        environ(INTAKE_SERVICE_TOKEN=REAL_TOKEN, INTAKE_BOT_SECRET=REAL_BOT_SECRET,
+                INTAKE_OUTBOX_KEYS=f"{second},{REAL_KEY}", **{other: REAL_KEY})
     assert f"INTAKE_OUTBOX_KEYS and {other} share a key" in str(refused.value)
     assert REAL_KEY not in str(refused.value) and second not in str(refused.value)
 
 
 def test_the_old_single_list_still_decrypts_the_outbox_but_never_encrypts(environ):
     old = base64.urlsafe_b64encode(os.urandom(32)).decode()
-    settings = environ(INTAKE_SERVICE_TOKEN=REAL_TOKEN, INTAKE_OUTBOX_KEYS=REAL_KEY, INTAKE_ENCRYPTION_KEYS=old)
+    settings = environ(INTAKE_SERVICE_TOKEN=REAL_TOKEN, INTAKE_BOT_SECRET=REAL_BOT_SECRET, INTAKE_OUTBOX_KEYS=REAL_KEY,
+                       INTAKE_ENCRYPTION_KEYS=old)
     assert settings.encryption_keys == (REAL_KEY, old)
 
 

@@ -25,6 +25,7 @@ def backend_env(monkeypatch, tmp_path):
         monkeypatch.setenv("INTAKE_BACKEND_URL", url)
         monkeypatch.setenv("INTAKE_SERVICE_TOKEN", stack.TEST_ENV["INTAKE_SERVICE_TOKEN"])
         monkeypatch.setenv("INTAKE_OUTBOX_KEYS", stack.TEST_ENV["INTAKE_OUTBOX_KEYS"])
+        monkeypatch.setenv("INTAKE_BOT_SECRET", stack.TEST_ENV["INTAKE_BOT_SECRET"])
         monkeypatch.setenv("INTAKE_OUTBOX_PATH", str(tmp_path / "outbox.sqlite3"))
         get_settings.cache_clear()
         actions.outbox._outbox = None

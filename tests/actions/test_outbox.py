@@ -210,7 +210,7 @@ def test_item_failing_too_often_is_reported_once_as_failing_and_keeps_retrying(t
 def test_dead_after_comes_from_the_environment(monkeypatch):
     from actions.config import get_settings
 
-    for name in ("INTAKE_SERVICE_TOKEN", "INTAKE_OUTBOX_KEYS"):
+    for name in ("INTAKE_SERVICE_TOKEN", "INTAKE_OUTBOX_KEYS", "INTAKE_BOT_SECRET"):
         monkeypatch.setenv(name, stack.TEST_ENV[name])
     monkeypatch.setenv("INTAKE_OUTBOX_DEAD_AFTER", "7")
     get_settings.cache_clear()

@@ -1,4 +1,5 @@
-"""The action server process: loopback only, health, no CORS, no answers or tracebacks with visitor data."""
+"""The action server process: loopback only, health, the secret of Rasa's calls, no CORS, no answers or tracebacks
+with visitor data."""
 from __future__ import annotations
 
 import json
@@ -11,6 +12,7 @@ import pytest
 from tests import stack
 
 PHONE = "0687654321"
+SECRET = {"X-Intake-Secret": stack.TEST_ENV["INTAKE_BOT_SECRET"]}  # what Rasa sends (bot/endpoints*.yml)
 
 
 @pytest.fixture(scope="module")
@@ -21,9 +23,9 @@ def server(tmp_path_factory):
     proc.stop()
 
 
-def post(url: str, body: dict, headers: dict | None = None) -> tuple[int, dict, dict]:
-    request = urllib.request.Request(url, json.dumps(body).encode(), {"Content-Type": "application/json",
-                                                                    **(headers or {})})
+def post(url: str, body: dict | None, headers: dict | None = None, secret: dict = SECRET) -> tuple[int, dict, dict]:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data, {"Content-Type": "application/json", **secret, **(headers or {})})
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, dict(response.headers), json.loads(response.read())
@@ -77,3 +79,18 @@ def test_errors_do_not_echo_the_request(server):
     assert PHONE not in proc.log_text()
     status, _, body = post(base + "/webhook", call("action_does_not_exist", {}, []))
     assert status == 404
+
+
+@pytest.mark.parametrize("secret", [{}, {"X-Intake-Secret": ""}, {"X-Intake-Secret": "x" * 43},
+                                    {"X-Intake-Secret": stack.TEST_ENV["INTAKE_BOT_SECRET"] + "x"}])
+def test_every_route_but_health_refuses_a_call_without_the_secret(server, secret):
+    proc, base = server
+    body = call("validate_intake_form", {"phone": PHONE}, [{"event": "slot", "name": "phone", "value": PHONE}])
+    for path, payload in (("/webhook", body), ("/actions", None)):
+        status, _, answer = post(base + path, payload, secret=secret)
+        assert (status, answer) == (401, {}), path
+    assert post(base + "/actions", None)[0] == 200  # the same call with the secret
+    with urllib.request.urlopen(base + "/health", timeout=5) as response:
+        assert response.status == 200
+    assert PHONE not in proc.log_text() and stack.TEST_ENV["INTAKE_BOT_SECRET"] not in proc.log_text()
+    assert "request without the right secret refused" in proc.log_text()

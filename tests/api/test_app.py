@@ -56,7 +56,7 @@ def test_admin_from_environment_is_created_once_and_can_sign_in(engine, monkeypa
     assert "beheer@example.org" not in caplog.text
 
 
-SECRETS = ("INTAKE_SERVICE_TOKEN", "INTAKE_SECRET_KEY", "INTAKE_FIELD_KEYS", "INTAKE_TOTP_KEYS")
+SECRETS = ("INTAKE_SERVICE_TOKEN", "INTAKE_SECRET_KEY", "INTAKE_FIELD_KEYS", "INTAKE_TOTP_KEYS", "INTAKE_BOT_SECRET")
 PUBLISHED = sorted(known_public_secrets())
 
 
@@ -100,7 +100,7 @@ def test_the_server_exits_with_one_line_naming_the_variable(database_url):
     env = {k: v for k, v in os.environ.items() if not k.startswith("INTAKE_")}
     env.update(PYTHONPATH=str(stack.ROOT), DATABASE_URL=database_url, INTAKE_SERVICE_TOKEN="s" * 40,
                INTAKE_FIELD_KEYS=Fernet.generate_key().decode(), INTAKE_TOTP_KEYS=Fernet.generate_key().decode(),
-               INTAKE_SECRET_KEY=PUBLISHED[0])
+               INTAKE_SECRET_KEY=PUBLISHED[0], INTAKE_BOT_SECRET="b" * 40)
     run = subprocess.run([str(stack.API_BIN / "uvicorn"), "api.main:app", "--port", str(stack.free_port())],
                          cwd=stack.ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert run.returncode == 1

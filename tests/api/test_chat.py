@@ -11,6 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from fastapi.testclient import TestClient
 
+from tests import stack
+
 UNAVAILABLE = {"detail": "De chat is even niet bereikbaar. Bel ons op 030 234 00 45 (werkdagen)."}
 
 
@@ -21,6 +23,7 @@ class FakeRasa:
         self.mode = "ok"
         self.received: list[dict] = []
         self.client_ports: list[int] = []
+        self.secrets: list[str | None] = []  # the X-Intake-Secret header of each request
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -30,6 +33,7 @@ class FakeRasa:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 fake.received.append({"path": self.path, **body})
                 fake.client_ports.append(self.client_address[1])
+                fake.secrets.append(self.headers.get("X-Intake-Secret"))
                 if fake.mode == "slow":
                     time.sleep(1.5)
                 status, payload = 200, [
@@ -98,6 +102,12 @@ def test_connection_to_rasa_is_reused(chat, rasa):
     for text in ("een", "twee", "drie"):
         assert chat.post("/api/chat", json={"sender": sender, "message": text}).status_code == 200
     assert len(set(rasa.client_ports)) == 1
+
+
+def test_every_request_to_rasa_carries_the_secret(chat, rasa):
+    for text in ("een", "twee"):
+        assert chat.post("/api/chat", json={"sender": str(uuid.uuid4()), "message": text}).status_code == 200
+    assert rasa.secrets == [stack.TEST_ENV["INTAKE_BOT_SECRET"]] * 2
 
 
 @pytest.mark.parametrize("body", [

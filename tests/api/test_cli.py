@@ -30,7 +30,7 @@ def test_init_secrets_writes_private_file_once(tmp_path, database_url):
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     values = dotenv_values(path)
     assert set(values) == {"INTAKE_SERVICE_TOKEN", "INTAKE_FIELD_KEYS", "INTAKE_TOTP_KEYS", "INTAKE_OUTBOX_KEYS",
-                           "INTAKE_SECRET_KEY"}
+                           "INTAKE_SECRET_KEY", "INTAKE_BOT_SECRET"}
     before = path.read_text()
     again = cli("init-secrets", str(path))
     assert again.returncode != 0 and "not overwritten" in again.stderr
@@ -128,7 +128,7 @@ def test_init_secrets_adds_key_lists_to_a_file_from_before_keys_per_purpose(tmp_
     assert path.read_text().startswith(old + "\n") and stat.S_IMODE(path.stat().st_mode) == 0o600
     values = dotenv_values(path)
     added = [values[name] for name in ("INTAKE_FIELD_KEYS", "INTAKE_TOTP_KEYS", "INTAKE_OUTBOX_KEYS")]
-    assert len(set(added) | {values["INTAKE_ENCRYPTION_KEYS"]}) == 4
+    assert len(set(added) | {values["INTAKE_ENCRYPTION_KEYS"]}) == 4 and len(values["INTAKE_BOT_SECRET"]) >= 32
     after = subprocess.run(check, cwd=stack.ROOT, env={**env, **values}, capture_output=True, text=True)
     assert after.returncode == 0, after.stderr
     assert cli("init-secrets", str(path)).returncode == 1 and dotenv_values(path) == values

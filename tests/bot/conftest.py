@@ -105,17 +105,26 @@ def action_server(stack_dir, backend):
 @pytest.fixture(scope="session")
 def agent(action_server):
     import rasa.utils.log_utils
-    from rasa.utils.endpoints import EndpointConfig
 
-    from bot.serve import change_rasa
+    from bot import rasa_patches
 
     rasa.utils.log_utils.configure_structlog(logging.WARNING)
-    change_rasa()  # as the Rasa process of `make run` has it
+    rasa_patches.apply()  # as the Rasa process of `make run` has them
     if not stack.MODEL.exists():
         pytest.fail("no trained model: run `flock /tmp/intake-train.lock make train` first")
     # The tracker store of bot/endpoints.yml, as `make run` has it.
-    return Agent.load(str(stack.MODEL), action_endpoint=EndpointConfig(action_server[1]),
+    return Agent.load(str(stack.MODEL), action_endpoint=endpoints_action_endpoint(action_server[1]),
                       tracker_store=endpoints_tracker_store())
+
+
+def endpoints_action_endpoint(url: str):
+    """The action endpoint of bot/endpoints.yml (URL and secret header), read by Rasa as `make run`'s Rasa reads it."""
+    from rasa.utils.endpoints import read_endpoint_config
+
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("INTAKE_ACTIONS_URL", url)
+        env.setenv("INTAKE_BOT_SECRET", stack.TEST_ENV["INTAKE_BOT_SECRET"])
+        return read_endpoint_config(str(stack.ROOT / "bot" / "endpoints.yml"), "action_endpoint")
 
 
 def endpoints_tracker_store():

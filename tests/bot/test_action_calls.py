@@ -1,4 +1,4 @@
-"""bot/action_calls.py: a request Rasa sends to the action server arrives as the same JSON, with the same headers,
+"""bot/rasa_patches/action_calls.py: a request Rasa sends to the action server arrives as the same JSON, with the same headers,
 as with Rasa's own `json.dumps`; what orjson cannot write is written by `json.dumps`."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from aiohttp import web
 from rasa.core.actions.action import RemoteAction
 from rasa.utils.endpoints import EndpointConfig
 
-from bot import action_calls
+from bot.rasa_patches import action_calls
 from tests.bot.conftest import session_loop
 
 

@@ -1,4 +1,4 @@
-"""bot/applied_events.py: the applied events a tracker carries forward are, after every event, the very events
+"""bot/rasa_patches/applied_events.py: the applied events a tracker carries forward are, after every event, the very events
 Rasa's own `applied_events()` gives, for real conversations of the trained bot and for the rare events they lack."""
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from rasa.shared.core.events import (ActionExecuted, ActionReverted, ActiveLoop,
                                      SessionStarted, SlotSet, UserUttered, UserUtteranceReverted)
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.applied_events import applied_events, rasa_applied_events
+from bot.rasa_patches.applied_events import applied_events, rasa_original
 from tests.bot.conftest import answer_until_summary, session_loop
 from tests.intake_script import BUTTONS
 
 
 def assert_same(tracker: DialogueStateTracker) -> None:
-    ours, rasas = applied_events(tracker), rasa_applied_events(tracker)
+    ours, rasas = applied_events(tracker), rasa_original(tracker)
     assert [id(e) for e in ours] == [id(e) for e in rasas], [str(e) for e in ours]
 
 

@@ -1,4 +1,4 @@
-"""bot/event_types.py: every event name finds the class Rasa's own search finds, unknown names get Rasa's default or
+"""bot/rasa_patches/event_types.py: every event name finds the class Rasa's own search finds, unknown names get Rasa's default or
 Rasa's error, and a conversation written the way the Redis store writes it reads back as the same events."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from rasa.core.tracker_store import RedisTrackerStore, TrackerStore
 from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.utils.common import all_subclasses
 
-from bot import event_types
+from bot.rasa_patches import event_types
 from tests.bot.conftest import session_loop
 from tests.intake_script import BUTTONS, asked
 
@@ -18,7 +18,7 @@ def test_every_event_name_finds_rasas_class(agent):
     assert {"user", "bot", "action", "slot", "active_loop", "session_started"} <= names
     for _ in range(2):  # looked up, then kept
         for name in names:
-            assert Event.resolve_by_type(name) is event_types.rasa_resolve_by_type(name)
+            assert Event.resolve_by_type(name) is event_types.rasa_original(name)
 
 
 def test_unknown_names_get_rasas_default_or_error():
@@ -40,7 +40,7 @@ async def test_a_conversation_reads_back_as_the_redis_store_wrote_it(chat, monke
     stored = RedisTrackerStore.serialise_tracker(tracker)  # the JSON the Redis store keeps
     store = TrackerStore(chat.agent.domain)
     ours = store.deserialise_tracker(chat.sender, stored)
-    monkeypatch.setattr(Event, "resolve_by_type", staticmethod(event_types.rasa_resolve_by_type))
+    monkeypatch.setattr(Event, "resolve_by_type", staticmethod(event_types.rasa_original))
     rasas = store.deserialise_tracker(chat.sender, stored)
     assert len(ours.events) == len(tracker.events) > 40
     assert list(ours.events) == list(rasas.events) == list(tracker.events)

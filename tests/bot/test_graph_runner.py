@@ -1,4 +1,4 @@
-"""bot/graph_runner.py: the trained model's graphs, run node after node, give what Dask's runner gives: the same
+"""bot/rasa_patches/graph_runner.py: the trained model's graphs, run node after node, give what Dask's runner gives: the same
 parse of typed and clicked messages, and the same next action at every step of a real conversation."""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import graph_runner
+from bot.rasa_patches import graph_runner
 from tests.bot.conftest import answer_until_summary, session_loop
 from tests.intake_script import BUTTONS
 
@@ -21,7 +21,7 @@ def test_the_served_runner_is_ours(agent):
 @session_loop
 async def test_messages_parse_as_with_dask(agent, monkeypatch):
     ours = [await agent.parse_message(text) for text in MESSAGES]
-    monkeypatch.setattr(DaskGraphRunner, "run", graph_runner.rasa_run)
+    monkeypatch.setattr(DaskGraphRunner, "run", graph_runner.rasa_original)
     rasas = [await agent.parse_message(text) for text in MESSAGES]
     assert ours == rasas
     assert {p["intent"]["name"] for p in ours} >= {"greet", "faq", "crisis", "nlu_fallback", "affirm", "inform"}
@@ -40,7 +40,7 @@ async def test_every_step_of_an_intake_predicts_as_with_dask(chat, monkeypatch):
             if isinstance(e, UserUttered) or (isinstance(e, ActionExecuted) and e.action_name != "action_listen")]
     trackers = [DialogueStateTracker.from_events(chat.sender, events[:end], processor.domain.slots) for end in ends]
     ours = [processor._predict_next_with_tracker(t) for t in trackers]
-    monkeypatch.setattr(DaskGraphRunner, "run", graph_runner.rasa_run)
+    monkeypatch.setattr(DaskGraphRunner, "run", graph_runner.rasa_original)
     rasas = [processor._predict_next_with_tracker(t) for t in trackers]
     assert len(ours) > 30 and {p.policy_name for p in ours} >= {"RulePolicy"}
     assert [(p.policy_name, p.probabilities, p.events, p.is_end_to_end_prediction) for p in ours] == \

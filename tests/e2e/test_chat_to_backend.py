@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import httpx
 
+from tests import stack
 from tests.intake_script import BUTTONS, CODE, asked
 from tests.e2e.conftest import lines_with_client_address
 
@@ -100,3 +101,23 @@ def test_typed_text_with_a_leading_slash_is_text_and_never_logged(full_stack, se
     logs = full_stack.logs()
     for value in ("Schuinstreep", "47654321", "noor.schuin", "/noor"):
         assert value not in logs, f"{value!r} in a log"
+
+
+def test_rasa_and_the_action_server_answer_only_with_the_bot_secret(full_stack, sender):
+    """The real processes, as `make run` starts them: without INTAKE_BOT_SECRET nobody else on the network talks to
+    Rasa's REST channel or the action server (the registration above went through both with it)."""
+    secret = stack.TEST_ENV["INTAKE_BOT_SECRET"]
+    body = {"sender": sender, "message": "Kees-Geheimloos"}
+    for headers in ({}, {"X-Intake-Secret": "x" * len(secret)}):
+        r = httpx.post(f"{full_stack.rasa_url}/webhooks/rest/webhook", json=body, headers=headers, timeout=10)
+        assert (r.status_code, r.content) == (401, b"")
+        r = httpx.get(f"{full_stack.rasa_url}/webhooks/rest/", headers=headers, timeout=10)
+        assert (r.status_code, r.content) == (401, b"")
+        r = httpx.post(full_stack.actions_url, json={"next_action": "action_submit_intake", "sender_id": sender},
+                       headers=headers, timeout=10)
+        assert (r.status_code, r.content) == (401, b"")
+    r = httpx.post(f"{full_stack.rasa_url}/webhooks/rest/webhook", json=body, timeout=30,
+                   headers={"X-Intake-Secret": secret})
+    assert r.status_code == 200 and isinstance(r.json(), list)
+    logs = full_stack.logs()
+    assert "Kees-Geheimloos" not in logs and secret not in logs

@@ -1,9 +1,9 @@
 """Rasa's `DialogueStateTracker.applied_events()`, carried forward as a conversation grows instead of recomputed
 from its first event on every call.
 
-Rasa 3.6 calls it about ten times a turn (processor, form, both policies) and each call starts again from the first
-event; in a form it is quadratic, as every form step searches back for the one before. At the end of an intake
-(~170 events) that was most of Rasa's CPU for a turn (docs/PERFORMANCE.md). Rasa only ever appends to a tracker's
+Rasa 3.6 calls it several times a turn (processor, form, both policies) and each call starts again from the first
+event; in a form it is quadratic, as every form step searches back for the one before (docs/PERFORMANCE.md has what
+carrying it forward saves). Rasa only ever appends to a tracker's
 event list, so the applied events of its first n events never change: each tracker keeps them and goes on from
 there. Anything else (another event list, a capped one, a form name not seen in the kept part) is computed from the
 start, as Rasa does. tests/bot/test_applied_events.py compares with Rasa's own.
@@ -18,7 +18,8 @@ from rasa.shared.core.events import (ActionExecuted, ActionReverted, ActiveLoop,
                                      UserUttered, UserUtteranceReverted)
 from rasa.shared.core.trackers import DialogueStateTracker
 
-rasa_applied_events = DialogueStateTracker.applied_events
+PATCHED = (DialogueStateTracker, "applied_events")
+rasa_original = DialogueStateTracker.applied_events
 
 
 @dataclass
@@ -52,7 +53,7 @@ def _apply(tracker: DialogueStateTracker, event: Event, applied: list[Event], lo
 def applied_events(self: DialogueStateTracker) -> list[Event]:
     events = self.events
     if events.maxlen is not None:  # a capped history drops its first events: not carried (not used here)
-        return rasa_applied_events(self)
+        return rasa_original(self)
     kept: _Kept | None = self.__dict__.get("_kept_applied")
     still_valid = kept is not None and kept.events is events and kept.count <= len(events)
     new = list(islice(events, kept.count, None)) if still_valid else []
@@ -67,6 +68,6 @@ def applied_events(self: DialogueStateTracker) -> list[Event]:
     return list(applied)  # callers may change the list they get, as they may with Rasa's
 
 
-def carry_applied_events_forward() -> None:
+def apply() -> None:
     """Make every tracker of this process keep its applied events (idempotent)."""
     DialogueStateTracker.applied_events = applied_events

@@ -2,8 +2,8 @@
 
 Rasa 3.6 runs a graph for every message (the NLU pipeline) and for every action it predicts (the policies). Each run
 derives the part of the graph the targets need from the whole schema again, then hands it to `dask.get`, whose
-local scheduler orders the tasks and keeps their state for parallel work that never happens here: together ~13% of
-Rasa's CPU under `make bench` (py-spy, docs/PERFORMANCE.md). Here each set of targets gets its part of the graph
+local scheduler orders the tasks and keeps their state for parallel work that never happens here (docs/PERFORMANCE.md
+has what that costs). Here each set of targets gets its part of the graph
 once, and a run calls every node once, after the nodes it needs, with the same inputs Dask gives it.
 tests/bot/test_graph_runner.py compares the results with Dask's on the trained model.
 """
@@ -14,7 +14,8 @@ from typing import Any, Dict, List, Optional, Text
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
 
-rasa_run = DaskGraphRunner.run
+PATCHED = (DaskGraphRunner, "run")
+rasa_original = DaskGraphRunner.run
 
 
 def run(self: DaskGraphRunner, inputs: Optional[Dict[Text, Any]] = None,
@@ -44,6 +45,6 @@ def run(self: DaskGraphRunner, inputs: Optional[Dict[Text, Any]] = None,
         raise GraphRunError("Error running runner.") from e
 
 
-def run_graphs_in_order() -> None:
+def apply() -> None:
     """Make every graph runner of this process run its nodes in order (idempotent)."""
     DaskGraphRunner.run = run
