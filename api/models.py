@@ -4,7 +4,7 @@ from api.core.db import Base
 from api.deadletters.models import DeadLetter
 from api.registrations.models import IdempotencyKey, Registration, RegistrationEvent
 from api.staff.models import RecoveryCode, SignInThrottle, StaffSession, StaffUser
-from api.statistics.models import StatisticsRow
+from api.statistics.models import ChatCount, StatisticsRow
 
-__all__ = ["AuditEntry", "Base", "DeadLetter", "IdempotencyKey", "RecoveryCode", "Registration", "RegistrationEvent",
+__all__ = ["AuditEntry", "Base", "ChatCount", "DeadLetter", "IdempotencyKey", "RecoveryCode", "Registration", "RegistrationEvent",
            "SignInThrottle", "StaffSession", "StaffUser", "StatisticsRow"]
