@@ -18,7 +18,7 @@ from tests import stack
 from tests.bot.conftest import Chat, answer_until_summary, session_loop
 from tests.intake_script import BUTTONS, CODE
 
-NAME, PHONE = "Marieke Telvrouw", "06 98765432"
+NAME, PHONE = "Marieke Telvrouw", "06 47123958"
 EXPECTED = Counter({("conversations", "nl"): 1, ("faq", "cost"): 1, ("crisis", "suicide"): 1, ("explore", "started"): 1,
                     ("not_understood", "first"): 1, ("intake", "started"): 1, ("intake", "summary"): 1,
                     ("intake", "sent"): 1})
@@ -47,16 +47,22 @@ def environment(monkeypatch):
 
 
 @session_loop
-async def test_a_conversation_is_counted_without_its_words(agent, environment, backend, stack_dir):
+async def test_a_conversation_is_counted_without_its_words(agent, environment, backend, stack_dir, caplog):
     counters = await endpoints_broker()
-    store = agent.processor.tracker_store
-    store.event_broker = counters  # on the shared agent for this test only
+    stores = [agent.processor.tracker_store]
+    while hasattr(stores[-1], "_tracker_store"):  # Rasa's wrappers (fail-safe, awaitable) around bot/endpoints.yml's
+        stores.append(stores[-1]._tracker_store)
+    for store in stores:  # on the shared agent for this test only
+        store.event_broker = counters
     try:
         await _conversation_counted(agent, counters, backend, stack_dir)
     finally:
-        store.event_broker = None
+        for store in stores:
+            store.event_broker = None
         if counters._task is not None:
             counters._task.cancel()
+    # bot/endpoints.yml's own store kept the conversation (Rasa's wrapper would fall back to another, and log it).
+    assert [r.getMessage() for r in caplog.records if r.name == "rasa.core.tracker_store"] == []
 
 
 async def _conversation_counted(agent, counters, backend, stack_dir):
@@ -79,7 +85,7 @@ async def _conversation_counted(agent, counters, backend, stack_dir):
     today = datetime.now(DUTCH).date()
     assert counters.counts == {today: EXPECTED}
     kept = repr(counters.counts) + repr(vars(counters.reader))
-    for secret in (NAME, "Marieke", "98765432", "612345678", chat.sender):
+    for secret in (NAME, "Marieke", "47123958", chat.sender):
         assert secret not in kept
 
     # The backend was not there: the counts stay for the next flush.
