@@ -40,7 +40,12 @@ class ExpiringInMemoryTrackerStore(TrackerStore):
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """The conversation's latest session, as Rasa's stores give it (a new object each time)."""
         tracker = self._stored(sender_id)
-        return None if tracker is None else get_trackers_for_conversation_sessions(tracker)[-1]
+        if tracker is None:
+            return None
+        # Rasa saves a new conversation once before its first event; with an event broker it reads that one back
+        # (to find the new events), and a tracker without events has no session to split.
+        sessions = get_trackers_for_conversation_sessions(tracker)
+        return sessions[-1] if sessions else tracker.copy()
 
     async def retrieve_full_tracker(self, sender_id: str) -> DialogueStateTracker | None:
         tracker = self._stored(sender_id)

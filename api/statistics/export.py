@@ -24,8 +24,9 @@ def rows(table: Table, result: Figures) -> list[list]:
         for row, label in spec.rows:
             cells = [table.cells[p][row]["n"] for p in ("current", "previous")]
             out.append([label, *(v for c in cells for v in (c.public(), "" if c.share is None else c.share))])
-        out.append(["Totaal", *(v for p in ("current", "previous")
-                                for v in (table.cells[p]["total"]["n"].public(), ""))])
+        if "total" in table.cells["current"]:
+            out.append(["Totaal", *(v for p in ("current", "previous")
+                                    for v in (table.cells[p]["total"]["n"].public(), ""))])
         return out
     columns = [*spec.columns, ("total", "Totaal")]
     out = [[spec.title, *(f"{period} {label}" for period in (current, previous) for _, label in columns)]]

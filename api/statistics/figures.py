@@ -253,6 +253,7 @@ def as_json(result: Figures) -> dict:
             body["rows"].append(entry)
         if table.wide:
             body["columns"] = [{"key": c, "label": label} for c, label in spec.columns]
-        body["total"] = {p: table.cells[p]["total"]["n"].public() for p in ("current", "previous")}
+        if "total" in table.cells["current"]:  # stages and kinds of the chat have none
+            body["total"] = {p: table.cells[p]["total"]["n"].public() for p in ("current", "previous")}
         tables.append(body)
     return {"period": str(result.period), "previous_period": str(result.previous), "tables": tables}

@@ -5,8 +5,9 @@ nothing leads back to the registration, so the row stays when the registration i
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
-from sqlalchemy import Boolean, Index, SmallInteger, String
+from sqlalchemy import BigInteger, Boolean, Date, Index, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.core.db import Base
@@ -49,3 +50,15 @@ class StatisticsRow(Base):
               "contact_made", "form_conversation", "form_group_meeting", "form_letters", "form_shuttle",
               "form_video_message", "quarter"),
     )
+
+
+class ChatCount(Base):
+    """How often something happened in the chat on a day (bot/chat_counters.py): a metric and a key from the closed
+    lists of api/statistics/chat_keys.py and a number. No text, no id, no time finer than the day."""
+
+    __tablename__ = "chat_counts"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    metric: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(24), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger)

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from api.core.db import utcnow
 from api.deps import SessionDep, SettingsDep
 from api.staff.models import StaffUser
-from api.statistics import charts, export, service
+from api.statistics import charts, chat, export, service
 from api.statistics.figures import Figures, figures
 from api.statistics.service import Period
 from api.workspace.router import EnrolledPageUser, PageRoute, render
@@ -51,26 +51,34 @@ def _charts(result: Figures) -> dict:
     return drawn
 
 
+def _all(session, period: Period) -> Figures:
+    """The registration tables and the chat's, for the exports."""
+    result = figures(session, period)
+    return Figures(result.period, result.previous, result.tables + chat.figures(session, period).tables)
+
+
 @router.get("/cijfers", response_class=HTMLResponse)
 def statistics_page(request: Request, settings: SettingsDep, user: DeskUser, session: SessionDep) -> HTMLResponse:
     period = _period(request)
     result = figures(session, period)
+    chat_result = chat.figures(session, period)
     this_year = utcnow().year
     first = min(service.first_year(session) or this_year, this_year, period.year)
     years = list(range(max(this_year, period.year), first - 1, -1))
-    return render(request, settings, "statistics.html", user, result=result, charts=_charts(result), years=years,
+    return render(request, settings, "statistics.html", user, result=result, chat=chat_result,
+                  charts=_charts(result) | _charts(chat_result), years=years,
                   query=f"jaar={period.year}" + (f"&kwartaal={period.quarter}" if period.quarter else ""))
 
 
 @router.get("/cijfers.csv")
 def statistics_csv(request: Request, user: DeskUser, session: SessionDep) -> Response:
     period = _period(request)
-    return Response(export.to_csv(figures(session, period)), media_type="text/csv; charset=utf-8",
+    return Response(export.to_csv(_all(session, period)), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="cijfers-{period}.csv"'})
 
 
 @router.get("/cijfers.ods")
 def statistics_ods(request: Request, user: DeskUser, session: SessionDep) -> Response:
     period = _period(request)
-    return Response(export.to_ods(figures(session, period)), media_type=export.ODS_MIME,
+    return Response(export.to_ods(_all(session, period)), media_type=export.ODS_MIME,
                     headers={"Content-Disposition": f'attachment; filename="cijfers-{period}.ods"'})

@@ -64,7 +64,8 @@ def full_stack(tmp_path_factory) -> Stack:
             env={"INTAKE_ADMIN_EMAIL": ADMIN_EMAIL, "INTAKE_ADMIN_PASSWORD": ADMIN_PASSWORD,
                  "INTAKE_ADMIN_TOTP_SECRET": ADMIN_TOTP})
         processes["actions"], actions_url = stack.start_actions(tmp, backend_url, outbox_path)
-        processes["rasa"], rasa_url = stack.start_rasa(tmp, actions_url, port=rasa_port)
+        processes["rasa"], rasa_url = stack.start_rasa(tmp, actions_url, port=rasa_port,
+                                                       env={"INTAKE_BACKEND_URL": backend_url})  # chat counters
         yield Stack(backend_url, rasa_url, actions_url, db_path, outbox_path, processes)
     finally:
         for p in reversed(list(processes.values())):
