@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -81,14 +81,31 @@ class Period:
 
 def count(session: Session, years: set[int], groupings) -> dict[tuple, Counter]:
     """For each grouping (a tuple of column names, all of one table): the counts of `years` added up per year,
-    quarter and those columns, as (year, quarter, *values) -> count. One query per grouping covers every year."""
+    quarter and those columns, as (year, quarter, *values) -> count. Every year in the same queries: on
+    PostgreSQL one per table (GROUPING SETS: one scan feeds every grouping), on SQLite one per grouping."""
     result = {}
-    for names in groupings:
-        model = IntakeCount if set(names) <= set(INTAKE) else CourseCount
-        columns = [model.year, model.quarter, *(getattr(model, n) for n in names)]
-        rows = session.execute(select(*columns, func.sum(model.count)).where(model.year.in_(sorted(years)))
-                               .group_by(*columns))
-        result[names] = Counter({tuple(row[:-1]): int(row[-1]) for row in rows})
+    for model, own in TABLES:
+        wanted = [names for names in groupings if set(names) <= set(own)]
+        if not wanted:
+            continue
+        sets = [(model.year, model.quarter, *(getattr(model, n) for n in names)) for names in wanted]
+        where = model.year.in_(sorted(years))
+        if session.get_bind().dialect.name != "postgresql" or len(wanted) == 1:
+            for names, columns in zip(wanted, sets):
+                rows = session.execute(select(*columns, func.sum(model.count)).where(where).group_by(*columns))
+                result[names] = Counter({tuple(row[:-1]): int(row[-1]) for row in rows})
+            continue
+        used = [n for n in own if any(n in names for names in wanted)]
+        columns = [model.year, model.quarter, *(getattr(model, n) for n in used)]
+        # A row's grouping is the set of its columns that are not NULL (every category column is NOT NULL).
+        rows = session.execute(select(*columns, func.sum(model.count)).where(where)
+                               .group_by(func.grouping_sets(*(tuple_(*c) for c in sets))))
+        result.update({names: Counter() for names in wanted})
+        by_set = {frozenset(names): names for names in wanted}
+        for row in rows:
+            values = dict(zip(used, row[2:-1]))
+            names = by_set[frozenset(n for n, v in values.items() if v is not None)]
+            result[names][(row[0], row[1], *(values[n] for n in names))] = int(row[-1])
     return result
 
 
