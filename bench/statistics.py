@@ -3,10 +3,10 @@
     .venv/api/bin/python -m bench.statistics [--rows 100000] [--requests 50]
 
 Works in a schema `bench_<random>` of the database `test` on 127.0.0.1:5432 (trust auth), migrated with Alembic and
-dropped at the end. Bulk-inserts --rows made-up statistics rows for 2026 and as many for 2025 (the page compares
-with the year before), starts the backend (tests/stack.py), signs in as an admin and times `GET /staff/cijfers`
+dropped at the end. Counts --rows made-up registrations for 2026 and as many for 2025 (the page compares with the
+year before) into the statistics tables (a row per combination of categories with its count), starts the backend (tests/stack.py), signs in as an admin and times `GET /staff/cijfers`
 for the year (and for a quarter, and `GET /api/statistics`), one request at a time. The page reads only the
-statistics table, so no registrations are needed. Prints p50/p95/p99 and the backend's CPU time per request
+statistics tables, so no registrations are needed. Prints p50/p95/p99 and the backend's CPU time per request
 (steadier when other work shares the machine; PostgreSQL's own CPU is not in it); the last line is the year
 page's p95.
 """
@@ -18,6 +18,7 @@ import random
 import tempfile
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 
 from bench.handoff import ADMIN_EMAIL, ADMIN_PASSWORD, PG_DSN, line, pct, pg_url
@@ -30,52 +31,56 @@ def _weighted(rng: random.Random, options: dict[str, float]) -> str:
     return rng.choices(list(options), list(options.values()))[0]
 
 
-def bulk_insert(database_url: str, rows: int, years=(2025, 2026), seed: int = 42) -> None:
-    """`rows` statistics rows per year, with shares like the annual report's."""
+def bulk_insert(database_url: str, rows: int, years=(2025, 2026), seed: int = 42) -> dict[str, int]:
+    """`rows` made-up registrations per year, with shares like the annual report's, counted per combination of
+    categories as the application counts them (api.statistics.service); returns the rows per table."""
     from api.core.db import make_engine
-    from api.statistics.models import StatisticsRow
+    from api.statistics.service import TABLES
 
     rng = random.Random(seed)
     provinces = ["drenthe", "flevoland", "friesland", "gelderland", "groningen", "limburg", "noord-brabant",
                  "noord-holland", "overijssel", "utrecht", "zeeland", "zuid-holland", "abroad", "unknown"]
     forms = ["conversation", "group_meeting", "letters", "shuttle", "video_message"]
+    counted = {model: Counter() for model, _ in TABLES}
+    for year in years:
+        for _ in range(rows):
+            role = _weighted(rng, {"affected": 12, "caused": 8, "close_one": 2, "witness": 0.5,
+                                   "organisation": 0.5, "professional": 77, "unknown": 1})
+            outcome = _weighted(rng, {"taken_on": 77, "declined": 22.5, "erased_open": 0.5})
+            contact = outcome == "taken_on" and rng.random() < 0.34
+            used = set(rng.sample(forms, rng.choice([1, 1, 2]))) if contact else set()
+            row = {
+                "year": year, "quarter": rng.randint(1, 4),
+                "channel": _weighted(rng, {"chat": 30, "webform": 70}),
+                "kind": _weighted(rng, {"registration": 90, "callback": 10}), "role": role,
+                "referrer": _weighted(rng, {"victim_support": 40, "probation": 25, "judicial": 15,
+                                            "child_protection": 5, "other": 10, "unknown": 5})
+                if role == "professional" else "none",
+                "event_kind": _weighted(rng, {"violence": 40, "domestic_violence": 10, "sexual_violence": 15,
+                                              "sexual_boundary": 6, "traffic": 14, "theft_burglary": 5,
+                                              "medical": 2, "other": 7, "unknown": 1}),
+                "language": _weighted(rng, {"nl": 97, "en": 3}), "province": rng.choice(provinces),
+                "outcome": outcome,
+                "decline_reason": rng.choice(["duplicate", "out_of_scope", "no_other_party_details",
+                                              "awaiting_prosecutor", "other"]) if outcome == "declined" else "none",
+                "initiative": _weighted(rng, {"affected": 41, "caused": 58, "other": 1})
+                if outcome == "taken_on" else "unknown",
+                "contact_made": ("yes" if contact else "no") if outcome == "taken_on" else "none",
+                **{f"form_{f}": f in used for f in forms}}
+            for model, names in TABLES:
+                counted[model][tuple(row[n] for n in ("year", "quarter", *names))] += 1
     engine = make_engine(database_url)
     with engine.begin() as conn:
-        for year in years:
-            batch = []
-            for _ in range(rows):
-                role = _weighted(rng, {"affected": 12, "caused": 8, "close_one": 2, "witness": 0.5,
-                                       "organisation": 0.5, "professional": 77, "unknown": 1})
-                outcome = _weighted(rng, {"taken_on": 77, "declined": 22.5, "erased_open": 0.5})
-                contact = outcome == "taken_on" and rng.random() < 0.34
-                used = set(rng.sample(forms, rng.choice([1, 1, 2]))) if contact else set()
-                batch.append({
-                    "key": uuid.uuid4().hex, "year": year, "quarter": rng.randint(1, 4),
-                    "channel": _weighted(rng, {"chat": 30, "webform": 70}),
-                    "kind": _weighted(rng, {"registration": 90, "callback": 10}), "role": role,
-                    "referrer": _weighted(rng, {"victim_support": 40, "probation": 25, "judicial": 15,
-                                                "child_protection": 5, "other": 10, "unknown": 5})
-                    if role == "professional" else "none",
-                    "event_kind": _weighted(rng, {"violence": 40, "domestic_violence": 10, "sexual_violence": 15,
-                                                  "sexual_boundary": 6, "traffic": 14, "theft_burglary": 5,
-                                                  "medical": 2, "other": 7, "unknown": 1}),
-                    "language": _weighted(rng, {"nl": 97, "en": 3}), "province": rng.choice(provinces),
-                    "outcome": outcome,
-                    "decline_reason": rng.choice(["duplicate", "out_of_scope", "no_other_party_details",
-                                                  "awaiting_prosecutor", "other"]) if outcome == "declined" else "none",
-                    "initiative": _weighted(rng, {"affected": 41, "caused": 58, "other": 1})
-                    if outcome == "taken_on" else "unknown",
-                    "contact_made": ("yes" if contact else "no") if outcome == "taken_on" else "none",
-                    **{f"form_{f}": f in used for f in forms}})
-                if len(batch) == 5000:
-                    conn.execute(StatisticsRow.__table__.insert(), batch)
-                    batch = []
-            if batch:
-                conn.execute(StatisticsRow.__table__.insert(), batch)
-    # A table filled over a year has been vacuumed by autovacuum: the page's index-only scans count on that.
+        for model, names in TABLES:
+            columns = ("year", "quarter", *names)
+            conn.execute(model.__table__.insert(), [dict(zip(columns, key), count=n)
+                                                    for key, n in counted[model].items()])
+    # Tables filled over a year have been vacuumed and analysed by autovacuum.
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("VACUUM ANALYZE statistics_rows")
+        for model, _ in TABLES:
+            conn.exec_driver_sql(f"VACUUM ANALYZE {model.__tablename__}")
     engine.dispose()
+    return {model.__tablename__: len(c) for model, c in counted.items()}
 
 
 def timed(url: str, token: str, requests: int, backend) -> tuple[dict[str, list[float]], dict[str, float]]:
@@ -124,8 +129,9 @@ def main() -> None:
     try:
         stack.migrate(url)
         started = time.monotonic()
-        bulk_insert(url, args.rows)
-        print(f"bulk insert: {args.rows} statistics rows for 2026 and for 2025 in {time.monotonic() - started:.1f}s",
+        tables = bulk_insert(url, args.rows)
+        print(f"bulk insert: {args.rows} registrations for 2026 and for 2025 as counts "
+              f"({', '.join(f'{n} rows in {t}' for t, n in tables.items())}) in {time.monotonic() - started:.1f}s",
               flush=True)
         totp = pyotp.random_base32()
         with tempfile.TemporaryDirectory(prefix="bench-statistics-") as tmp:

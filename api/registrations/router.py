@@ -97,7 +97,7 @@ def change_status(registration_id: int, change: StatusChange, user: EnrolledUser
 
 @router.put("/registrations/{registration_id}/outcome", response_model=RegistrationOut)
 def change_outcome(registration_id: int, outcome: Outcome, user: EnrolledUser, session: SessionDep) -> RegistrationOut:
-    """Correct the outcome recorded at closing (audited; the statistics row follows)."""
+    """Correct the outcome recorded at closing (audited; its statistics count moves along)."""
     registration = _load(session, user, registration_id)
     try:
         workflow.change_outcome(session, user, registration, outcome)

@@ -168,8 +168,8 @@ def export(registration: Registration, events: list) -> dict:
 
 def erase(session: Session, registration: Registration, actor=None) -> None:
     """Delete the registration with its history and idempotency keys (they cascade); the audit log keeps a
-    stub: id, reference, who and when. A registration erased before closing leaves its statistics row now (a
-    closed one left it at closing). `actor` None is the retention job. The caller commits."""
+    stub: id, reference, who and when. A registration erased before closing is counted in the statistics now (a
+    closed one was counted at closing). `actor` None is the retention job. The caller commits."""
     from api.audit import service as audit
     from api.statistics import service as statistics
 

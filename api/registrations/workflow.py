@@ -162,7 +162,7 @@ def change_status(session: Session, user: StaffUser, registration: Registration,
 
 
 def change_outcome(session: Session, user: StaffUser, registration: Registration, outcome: Outcome) -> Registration:
-    """Correct the outcome of a closed or declined registration; its statistics row follows."""
+    """Correct the outcome of a closed or declined registration; its statistics count moves along."""
     if registration.status not in FINAL:
         raise NotAllowed("an outcome is recorded at closing; this registration is not closed")
     outcome = check_outcome(registration.status, outcome)

@@ -1,1 +1,2 @@
-"""Registration figures without personal data: a statistics row per finished registration, the Cijfers page, the API."""
+"""Registration figures without personal data: finished registrations counted per combination of coarse
+categories, the Cijfers page, the API."""

@@ -1,5 +1,5 @@
-"""The figures of the Cijfers page and the API: the tables of the annual report, counted from statistics rows,
-with small counts suppressed (api.statistics.suppress) for the chosen period and the period before."""
+"""The figures of the Cijfers page and the API: the tables of the annual report, added up from the statistics
+counts by the database, with small counts suppressed (api.statistics.suppress) for the chosen period and the period before."""
 from __future__ import annotations
 
 from collections import Counter
@@ -10,12 +10,10 @@ from sqlalchemy.orm import Session
 
 from api.statistics import service
 from api.statistics.mapping import CONTACT_FORMS
-from api.statistics.service import COURSE, INTAKE, Period
+from api.statistics.service import Period
 from api.statistics.suppress import suppress
 from api.workspace import labels
 
-_I = {name: i for i, name in enumerate(INTAKE)}
-_C = {name: i for i, name in enumerate(COURSE)}
 EVENT_GROUPS = {"violence": "violence", "domestic_violence": "violence", "sexual_violence": "sexual",
                 "sexual_boundary": "sexual", "traffic": "traffic", "theft_burglary": "other", "medical": "other",
                 "other": "other", "unknown": "unknown"}
@@ -33,13 +31,15 @@ def _registrant(role: str) -> str:
 
 @dataclass(frozen=True)
 class Spec:
-    """One table. `rows_of` gives the row(s) a group of rows counts in (none: outside the table's population).
-    `total` names the cell of another table that is this table's total (None: the table has its own)."""
+    """One table. `by` names the columns the database adds the counts up by (all of one statistics table; tables
+    share a grouping to save queries); `rows_of` gives the row(s) one such group counts in (none: outside the
+    table's population), from a dict of those columns. `total` names the cell of another table that is this
+    table's total (None: the table has its own)."""
 
     key: str
     title: str
     note: str
-    source: str  # "intake" or "course": which grouping of service.count it reads
+    source: str  # "intake" or "course": the statistics table its `by` columns are in
     rows: tuple
     rows_of: Callable[[tuple], tuple]
     total: str | None = None
@@ -47,10 +47,18 @@ class Spec:
     columns: tuple = (("n", "Aantal"),)
     column_of: Callable[[tuple], str] = lambda key: "n"
     column_totals: str | None = None  # with several columns: the cell of each column's total, "{column}" filled in
+    by: tuple = ()
 
 
 def _taken_on(k):
-    return k[_C["outcome"]] == "taken_on"
+    return k["outcome"] == "taken_on"
+
+
+# The groupings the database adds up by: seven queries for the whole page, each a few dozen groups per quarter.
+_DECLINE = ("outcome", "decline_reason")
+_ROLE = ("role", "referrer")
+_EVENT = ("outcome", "event_kind", "initiative")
+_CONTACT = ("outcome", "contact_made", *(f"form_{form}" for form in CONTACT_FORMS))
 
 
 RECEIVED = "outcome:total:n"
@@ -58,50 +66,50 @@ SPECS = (
     Spec("outcome", "Wat werd er van de aanmeldingen?", "Alle afgesloten aanmeldingen uit de periode.", "course",
          (("taken_on", "In behandeling genomen door een bemiddelaar"), ("declined", "Niet in behandeling genomen"),
           ("erased_open", "Gewist voordat de aanmelding was afgesloten")),
-         lambda k: (k[_C["outcome"]],)),
+         lambda k: (k["outcome"],), by=_DECLINE),
     Spec("decline_reason", "Waarom niet in behandeling?", "Aanmeldingen die niet in behandeling zijn genomen.",
          "course", tuple(labels.DECLINE_LABELS.items()),
-         lambda k: (k[_C["decline_reason"]],) if k[_C["outcome"]] == "declined" else (), "outcome:declined:n"),
+         lambda k: (k["decline_reason"],) if k["outcome"] == "declined" else (), "outcome:declined:n", by=_DECLINE),
     Spec("registrant", "Wie meldde aan?", "Alle afgesloten aanmeldingen uit de periode.", "intake",
          (("professional", "Een professional (verwijzer)"), ("involved", "Een betrokkene zelf"),
           ("unknown", "Onbekend")),
-         lambda k: (_registrant(k[_I["role"]]),), RECEIVED),
+         lambda k: (_registrant(k["role"]),), RECEIVED, by=_ROLE),
     Spec("referrer", "Welke organisatie verwees?",
          "Aanmeldingen door een professional, naar de organisatie die zij opgaven.", "intake",
          (("victim_support", "Slachtofferhulp"), ("probation", "Reclassering"),
           ("judicial", "Justitiële instelling"), ("child_protection", "Kinderbescherming"),
           ("other", "Andere of niet herkende organisatie"), ("unknown", "Geen organisatie opgegeven")),
-         lambda k: (k[_I["referrer"]],) if k[_I["role"]] == "professional" else (), "registrant:professional:n"),
+         lambda k: (k["referrer"],) if k["role"] == "professional" else (), "registrant:professional:n", by=_ROLE),
     Spec("channel", "Hoe kwam de aanmelding binnen?", "Alle afgesloten aanmeldingen uit de periode.", "intake",
-         (("chat", "Chat"), ("webform", "Webformulier")), lambda k: (k[_I["channel"]],), RECEIVED),
+         (("chat", "Chat"), ("webform", "Webformulier")), lambda k: (k["channel"],), RECEIVED, by=("channel",)),
     Spec("kind", "Aanmelding of terugbelverzoek?", "Alle afgesloten aanmeldingen uit de periode.", "intake",
-         tuple(labels.KIND_LABELS.items()), lambda k: (k[_I["kind"]],), RECEIVED),
+         tuple(labels.KIND_LABELS.items()), lambda k: (k["kind"],), RECEIVED, by=("kind",)),
     Spec("role", "Rol van de aanmelder", "Alle afgesloten aanmeldingen uit de periode.", "intake",
          _options("role", ("affected", "caused", "close_one", "witness", "organisation", "professional", "unknown")),
-         lambda k: (k[_I["role"]],), RECEIVED),
+         lambda k: (k["role"],), RECEIVED, by=_ROLE),
     Spec("event_group", "Wat is er gebeurd?", "Alle afgesloten aanmeldingen uit de periode.", "course",
-         tuple(GROUP_LABELS.items()), lambda k: (EVENT_GROUPS.get(k[_C["event_kind"]], "unknown"),), RECEIVED),
+         tuple(GROUP_LABELS.items()), lambda k: (EVENT_GROUPS.get(k["event_kind"], "unknown"),), RECEIVED, by=_EVENT),
     Spec("initiative", "Wie nam het initiatief?", "Aanmeldingen die in behandeling zijn genomen.", "course",
          tuple(labels.INITIATIVE_LABELS.items()),
-         lambda k: (k[_C["initiative"]],) if _taken_on(k) else (), "outcome:taken_on:n"),
+         lambda k: (k["initiative"],) if _taken_on(k) else (), "outcome:taken_on:n", by=_EVENT),
     Spec("initiative_by_event", "Wie nam het initiatief, per soort gebeurtenis?",
          "Aanmeldingen die in behandeling zijn genomen; het aandeel is binnen elke soort gebeurtenis.", "course",
          tuple(GROUP_LABELS.items()),
-         lambda k: (EVENT_GROUPS.get(k[_C["event_kind"]], "unknown"),) if _taken_on(k) else (),
+         lambda k: (EVENT_GROUPS.get(k["event_kind"], "unknown"),) if _taken_on(k) else (),
          "outcome:taken_on:n", columns=tuple(labels.INITIATIVE_LABELS.items()),
-         column_of=lambda k: k[_C["initiative"]], column_totals="initiative:{column}:n"),
+         column_of=lambda k: k["initiative"], column_totals="initiative:{column}:n", by=_EVENT),
     Spec("contact", "Kwam er contact tot stand?", "Aanmeldingen die in behandeling zijn genomen.", "course",
          (("yes", "Ja"), ("no", "Nee")),
-         lambda k: (k[_C["contact_made"]],) if _taken_on(k) else (), "outcome:taken_on:n"),
+         lambda k: (k["contact_made"],) if _taken_on(k) else (), "outcome:taken_on:n", by=_CONTACT),
     Spec("contact_form", "In welke vorm was er contact?",
          "Aanmeldingen met contact. Eén traject kan meer vormen hebben, dus de aandelen tellen op tot meer dan "
          "100%.", "course", tuple(labels.CONTACT_FORM_LABELS.items()),
-         lambda k: tuple(f for f in CONTACT_FORMS if k[_C[f"form_{f}"]]) if _taken_on(k) and k[_C["contact_made"]] == "yes"
-         else (), "contact:yes:n", partition=False),
+         lambda k: tuple(f for f in CONTACT_FORMS if k[f"form_{f}"]) if _taken_on(k) and k["contact_made"] == "yes"
+         else (), "contact:yes:n", partition=False, by=_CONTACT),
     Spec("language", "Taal", "Alle afgesloten aanmeldingen uit de periode.", "intake",
-         tuple(labels.LANGUAGE_LABELS.items()), lambda k: (k[_I["language"]],), RECEIVED),
+         tuple(labels.LANGUAGE_LABELS.items()), lambda k: (k["language"],), RECEIVED, by=("language",)),
     Spec("province", "Provincie", "Alle afgesloten aanmeldingen uit de periode.", "intake",
-         tuple(labels.REGIONS), lambda k: (k[_I["province"]],), RECEIVED),
+         tuple(labels.REGIONS), lambda k: (k["province"],), RECEIVED, by=("province",)),
 )
 
 
@@ -134,9 +142,11 @@ class Table:
 
 
 def _count(spec: Spec, grouped: Counter) -> dict[str, int]:
-    """Raw counts of one table, named "<table>:<row>:<column>"; the row totals of a wide table in column "total"."""
+    """Raw counts of one table, named "<table>:<row>:<column>"; the row totals of a wide table in column "total".
+    `grouped`: a quarter's counts added up by `spec.by` (values in that order) -> count."""
     counts = Counter()
-    for key, n in grouped.items():
+    for values, n in grouped.items():
+        key = dict(zip(spec.by, values))
         column = spec.column_of(key)
         for row in spec.rows_of(key):
             counts[row, column] += n
@@ -167,18 +177,19 @@ def _rank(name: str) -> int:
     return 2 if name.endswith(RECEIVED) else 1 if name.startswith("None|") else 0
 
 
-def _year_cells(intake: Counter, course: Counter) -> dict[int | None, dict[str, Cell]]:
+def _year_cells(grouped: dict[tuple, Counter]) -> dict[int | None, dict[str, Cell]]:
     """The cells of a year and of each of its quarters, suppressed together: the year's count is the sum of its
-    quarters' counts, so a "<5" of one quarter must not follow from the year's figure and the other quarters'."""
-    by_quarter = {quarter: (Counter(), Counter()) for quarter in QUARTERS[1:]}
-    for grouped, side in ((intake, 0), (course, 1)):
-        for key, n in grouped.items():  # the quarter is the key's last column
-            by_quarter[key[-1]][side][key[:-1]] += n
+    quarters' counts, so a "<5" of one quarter must not follow from the year's figure and the other quarters'.
+    `grouped`: per grouping (Spec.by), (quarter, *values) -> count."""
+    by_quarter = {quarter: {by: Counter() for by in grouped} for quarter in QUARTERS[1:]}
+    for by, counted in grouped.items():
+        for (quarter, *values), n in counted.items():
+            by_quarter[quarter][by][tuple(values)] = n
     values: dict[str, int] = {}
-    for quarter, (own_intake, own_course) in by_quarter.items():
-        cells = {RECEIVED: sum(own_course.values())}
+    for quarter, own in by_quarter.items():
+        cells = {RECEIVED: sum(own[SPECS[0].by].values())}
         for spec in SPECS:
-            cells.update(_count(spec, own_intake if spec.source == "intake" else own_course))
+            cells.update(_count(spec, own[spec.by]))
         values.update({f"{quarter}|{name}": value for name, value in cells.items()})
     names = list(cells)
     values.update({f"None|{name}": sum(values[f"{q}|{name}"] for q in QUARTERS[1:]) for name in names})
@@ -230,7 +241,11 @@ class Figures:
 
 
 def figures(session: Session, period: Period) -> Figures:
-    years = {year: _year_cells(*service.count(session, year)) for year in {period.year, period.before().year}}
+    # Both periods' years in the same queries (one per grouping): (year, quarter, *values) -> count.
+    counted = service.count(session, {period.year, period.before().year}, {spec.by for spec in SPECS})
+    years = {year: _year_cells({by: Counter({key[1:]: n for key, n in c.items() if key[0] == year})
+                                for by, c in counted.items()})
+             for year in {period.year, period.before().year}}
     by_period = {name: years[p.year][p.quarter] for name, p in (("current", period), ("previous", period.before()))}
     return Figures(period, period.before(), [_table(spec, by_period) for spec in SPECS])
 

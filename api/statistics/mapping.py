@@ -1,4 +1,4 @@
-"""From a registration to its statistics row: the coarse categories, derived where honest, "unknown" otherwise."""
+"""From a registration to the coarse categories it is counted under in the statistics, derived where honest, "unknown" otherwise."""
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
@@ -44,7 +44,8 @@ def outcome_of(registration: Registration) -> str:
 
 
 def row_values(registration: Registration) -> dict:
-    """The statistics row of `registration` as it stands now (columns of api.statistics.models.StatisticsRow)."""
+    """The categories of `registration` as it stands now (the columns of api.statistics.models.IntakeCount and
+    CourseCount)."""
     year, quarter = period_of(registration)
     outcome = outcome_of(registration)
     forms = set((registration.contact_forms or "").split(",")) if outcome == "taken_on" else set()

@@ -1,55 +1,55 @@
-"""The statistics table: one row per registration that was closed, declined or erased before closing.
+"""The statistics tables: counts of registrations that were closed, declined or erased before closing, per
+combination of coarse categories, in two tables: how registrations came in (`statistics_intake`) and what became
+of them (`statistics_course`). Every figure of the Cijfers page reads one of the two; none crosses them.
 
-Only coarse categories. No id of the registration, no reference, no date finer than a quarter, no free text:
-nothing leads back to the registration, so the row stays when the registration is erased (PRIVACY.md)."""
+Only coarse categories and a count. No id of the registration, no reference, no date finer than a quarter, no
+free text: nothing leads back to a registration, so its counts stay when it is erased (PRIVACY.md)."""
 from __future__ import annotations
 
-import uuid
 from datetime import date
 
-from sqlalchemy import BigInteger, Boolean, Date, Index, SmallInteger, String
+from sqlalchemy import BigInteger, Boolean, Date, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.core.db import Base
 
 
-def _random_key() -> str:
-    # A random key, not a counter: the order of the rows must not tell which registration closed when.
-    return uuid.uuid4().hex
+class IntakeCount(Base):
+    """How many registrations came in, per quarter, channel, kind, role, referrer type, language and province.
+    The categories together are the primary key: one row per combination (year first, the page's filter)."""
+
+    __tablename__ = "statistics_intake"
+
+    year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)  # when it came in (Dutch time)
+    quarter: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)  # chat, webform
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # registration, callback
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    referrer: Mapped[str] = mapped_column(String(24), primary_key=True)  # organisation type; "none" if no professional
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    province: Mapped[str] = mapped_column(String(16), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger)
 
 
-class StatisticsRow(Base):
-    __tablename__ = "statistics_rows"
+class CourseCount(Base):
+    """What became of the registrations, per quarter they came in, kind of event, outcome, decline reason,
+    initiative, contact and contact forms. The categories together are the primary key."""
 
-    key: Mapped[str] = mapped_column(String(32), primary_key=True, default=_random_key)
-    year: Mapped[int] = mapped_column(SmallInteger)  # when the registration came in (Dutch time)
-    quarter: Mapped[int] = mapped_column(SmallInteger)
-    channel: Mapped[str] = mapped_column(String(16))  # chat, webform
-    kind: Mapped[str] = mapped_column(String(16))  # registration, callback
-    role: Mapped[str] = mapped_column(String(16))
-    referrer: Mapped[str] = mapped_column(String(24))  # organisation type of a professional; "none" otherwise
-    event_kind: Mapped[str] = mapped_column(String(24))
-    language: Mapped[str] = mapped_column(String(8))
-    province: Mapped[str] = mapped_column(String(16))
-    outcome: Mapped[str] = mapped_column(String(16))  # taken_on, declined, erased_open
-    decline_reason: Mapped[str] = mapped_column(String(32))  # "none" unless declined
-    initiative: Mapped[str] = mapped_column(String(16))  # "unknown" when not recorded
-    contact_made: Mapped[str] = mapped_column(String(8))  # yes, no, none (not taken on)
-    form_conversation: Mapped[bool] = mapped_column(Boolean, default=False)
-    form_group_meeting: Mapped[bool] = mapped_column(Boolean, default=False)
-    form_letters: Mapped[bool] = mapped_column(Boolean, default=False)
-    form_shuttle: Mapped[bool] = mapped_column(Boolean, default=False)
-    form_video_message: Mapped[bool] = mapped_column(Boolean, default=False)
+    __tablename__ = "statistics_course"
 
-    # The page groups a year's rows two ways (service.INTAKE and service.COURSE): an index per grouping, its columns
-    # in that order, lets the database read the index alone, already in group order (quarter last: a filter).
-    __table_args__ = (
-        Index("ix_statistics_rows_intake", "year", "channel", "kind", "role", "referrer", "language", "province",
-              "quarter"),
-        Index("ix_statistics_rows_course", "year", "event_kind", "outcome", "decline_reason", "initiative",
-              "contact_made", "form_conversation", "form_group_meeting", "form_letters", "form_shuttle",
-              "form_video_message", "quarter"),
-    )
+    year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    quarter: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    event_kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(16), primary_key=True)  # taken_on, declined, erased_open
+    decline_reason: Mapped[str] = mapped_column(String(32), primary_key=True)  # "none" unless declined
+    initiative: Mapped[str] = mapped_column(String(16), primary_key=True)  # "unknown" when not recorded
+    contact_made: Mapped[str] = mapped_column(String(8), primary_key=True)  # yes, no, none (not taken on)
+    form_conversation: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    form_group_meeting: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    form_letters: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    form_shuttle: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    form_video_message: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger)
 
 
 class ChatCount(Base):

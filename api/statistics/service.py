@@ -1,38 +1,57 @@
-"""Writing statistics rows (at closing, at a changed outcome, at erasure before closing) and counting them."""
+"""Counting finished registrations into the statistics tables (at closing, at a changed outcome, at erasure
+before closing) and reading the counts back, added up by the database."""
 from __future__ import annotations
 
 import re
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from api.registrations.models import Registration
 from api.statistics.mapping import CONTACT_FORMS, row_values
-from api.statistics.models import StatisticsRow
+from api.statistics.models import CourseCount, IntakeCount
 
-
-def record(session: Session, registration: Registration) -> None:
-    """Add the row of a registration that is closed, declined or erased before closing. The caller commits."""
-    session.add(StatisticsRow(**row_values(registration)))
-
-
-def replace(session: Session, before: dict, registration: Registration) -> None:
-    """A changed outcome: one row with the old values goes, the new one comes. Rows with equal values cannot be
-    told apart, so removing any one of them is removing this registration's. The caller commits."""
-    match = select(StatisticsRow.key).where(*(getattr(StatisticsRow, k) == v for k, v in before.items())).limit(1)
-    key = session.scalar(match)
-    if key is not None:
-        session.execute(delete(StatisticsRow).where(StatisticsRow.key == key))
-    record(session, registration)
-
-
-# The page needs two groupings: who came in and how (over every row), and what became of it. Grouping by all
-# columns at once would give nearly one group per row on a big year. Each has an index in this order (models).
+# Who came in and how, and what became of it: each table's own categories (besides year and quarter).
 INTAKE = ("channel", "kind", "role", "referrer", "language", "province")
 COURSE = ("event_kind", "outcome", "decline_reason", "initiative", "contact_made",
           *(f"form_{form}" for form in CONTACT_FORMS))
+TABLES = ((IntakeCount, INTAKE), (CourseCount, COURSE))
+
+
+def _add(session: Session, model, values: dict, n: int) -> None:
+    """Add `n` (+1 or -1) to the count of one combination; a combination that drops to 0 goes."""
+    if n > 0:
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        stmt = dialect.insert(model).values(**values, count=n)
+        stmt = stmt.on_conflict_do_update(index_elements=list(values), set_={"count": model.count + stmt.excluded.count})
+        session.execute(stmt)
+        return
+    match = [getattr(model, k) == v for k, v in values.items()]
+    session.execute(update(model).where(*match, model.count > 0).values(count=model.count + n))
+    session.execute(delete(model).where(*match, model.count <= 0))
+
+
+def _split(values: dict) -> list[tuple[type, dict]]:
+    """A registration's categories (mapping.row_values) as the row of each table."""
+    return [(model, {k: values[k] for k in ("year", "quarter", *names)}) for model, names in TABLES]
+
+
+def record(session: Session, registration: Registration) -> None:
+    """Count a registration that is closed, declined or erased before closing. The caller commits."""
+    for model, values in _split(row_values(registration)):
+        _add(session, model, values, 1)
+
+
+def replace(session: Session, before: dict, registration: Registration) -> None:
+    """A changed outcome: the registration's count moves from its old combination (`before`, mapping.row_values
+    before the change) to its new one, in each table where they differ. The caller commits."""
+    for (model, old), (_, new) in zip(_split(before), _split(row_values(registration))):
+        if old != new:
+            _add(session, model, old, -1)
+            _add(session, model, new, 1)
 
 
 @dataclass(frozen=True)
@@ -60,17 +79,36 @@ class Period:
         return f"{self.year}" if self.quarter is None else f"K{self.quarter} {self.year}"
 
 
-def count(session: Session, year: int) -> tuple[Counter, Counter]:
-    """Row counts of `year` grouped by the INTAKE columns and by the COURSE columns, each with the quarter last
-    (the order of the indexes, so the database reads them in group order)."""
-    result = []
-    for names in (INTAKE, COURSE):
-        columns = [getattr(StatisticsRow, n) for n in (*names, "quarter")]
-        rows = session.execute(select(*columns, func.count()).where(StatisticsRow.year == year).group_by(*columns))
-        result.append(Counter({tuple(row[:-1]): row[-1] for row in rows}))
-    return result[0], result[1]
+def count(session: Session, years: set[int], groupings) -> dict[tuple, Counter]:
+    """For each grouping (a tuple of column names, all of one table): the counts of `years` added up per year,
+    quarter and those columns, as (year, quarter, *values) -> count. Every year in the same queries: on
+    PostgreSQL one per table (GROUPING SETS: one scan feeds every grouping), on SQLite one per grouping."""
+    result = {}
+    for model, own in TABLES:
+        wanted = [names for names in groupings if set(names) <= set(own)]
+        if not wanted:
+            continue
+        sets = [(model.year, model.quarter, *(getattr(model, n) for n in names)) for names in wanted]
+        where = model.year.in_(sorted(years))
+        if session.get_bind().dialect.name != "postgresql" or len(wanted) == 1:
+            for names, columns in zip(wanted, sets):
+                rows = session.execute(select(*columns, func.sum(model.count)).where(where).group_by(*columns))
+                result[names] = Counter({tuple(row[:-1]): int(row[-1]) for row in rows})
+            continue
+        used = [n for n in own if any(n in names for names in wanted)]
+        columns = [model.year, model.quarter, *(getattr(model, n) for n in used)]
+        # A row's grouping is the set of its columns that are not NULL (every category column is NOT NULL).
+        rows = session.execute(select(*columns, func.sum(model.count)).where(where)
+                               .group_by(func.grouping_sets(*(tuple_(*c) for c in sets))))
+        result.update({names: Counter() for names in wanted})
+        by_set = {frozenset(names): names for names in wanted}
+        for row in rows:
+            values = dict(zip(used, row[2:-1]))
+            names = by_set[frozenset(n for n, v in values.items() if v is not None)]
+            result[names][(row[0], row[1], *(values[n] for n in names))] = int(row[-1])
+    return result
 
 
 def first_year(session: Session) -> int | None:
-    """The earliest year with rows (an index lookup; a list of distinct years would read the whole table)."""
-    return session.scalar(select(func.min(StatisticsRow.year)))
+    """The earliest year with counts (the primary key's first column: an index lookup)."""
+    return session.scalar(select(func.min(CourseCount.year)))

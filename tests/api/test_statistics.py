@@ -1,4 +1,4 @@
-"""Registration figures: the outcome at closing, the statistics row that outlives erasure, the figures counted on
+"""Registration figures: the outcome at closing, the statistics counts that outlive erasure, the figures counted on
 2,000 registrations across two years against a count of the test's own, and small-count suppression tried against
 a reader who works back from the totals. Runs on SQLite and PostgreSQL like every backend test."""
 from __future__ import annotations
@@ -21,14 +21,25 @@ from api.registrations.service import generate_reference, purge_closed
 from api.statistics import figures as figures_module
 from api.statistics import service as statistics
 from api.statistics.mapping import row_values
-from api.statistics.models import StatisticsRow
+from api.statistics.models import CourseCount
 from tests.api.helpers import raw_rows
 from tests.api.test_workflow import DECLINED, TAKEN_ON, assign, desk, new_registration, signed_in, status  # noqa: F401
 from tests.api.test_workspace import signed_in as page_signed_in
 
-STATS_COLUMNS = {"key", "year", "quarter", "channel", "kind", "role", "referrer", "event_kind", "language",
-                 "province", "outcome", "decline_reason", "initiative", "contact_made", "form_conversation",
-                 "form_group_meeting", "form_letters", "form_shuttle", "form_video_message"}
+INTAKE_COLUMNS = {"year", "quarter", "channel", "kind", "role", "referrer", "language", "province", "count"}
+COURSE_COLUMNS = {"year", "quarter", "event_kind", "outcome", "decline_reason", "initiative", "contact_made",
+                  "form_conversation", "form_group_meeting", "form_letters", "form_shuttle", "form_video_message",
+                  "count"}
+
+
+def stats_rows(engine) -> tuple[list[dict], list[dict]]:
+    """The rows of both statistics tables (intake, course), as the database holds them."""
+    return raw_rows(engine, "statistics_intake"), raw_rows(engine, "statistics_course")
+
+
+def counted(engine) -> tuple[int, int]:
+    """How many registrations each statistics table counts."""
+    return tuple(sum(r["count"] for r in rows) for rows in stats_rows(engine))
 
 
 def close(client, headers, rid, outcome=TAKEN_ON, mediator=None):
@@ -52,7 +63,7 @@ def test_closing_needs_a_whole_outcome(client, desk, outcome):
     assert client.get(f"/api/registrations/{rid}", headers=intake).json()["status"] == "intake_planned"
 
 
-def test_closing_writes_one_statistics_row_with_categories_only(client, desk, engine, db):
+def test_closing_counts_one_registration_with_categories_only(client, desk, engine, db):
     intake = desk["intake"][1]
     rid = new_registration(client, role="professional", on_behalf=True, client_consent=True,
                            referrer_organisation="Slachtofferhulp Nederland, regio Midden", region="zeeland",
@@ -60,19 +71,24 @@ def test_closing_writes_one_statistics_row_with_categories_only(client, desk, en
     closed = close(client, intake, rid, mediator=desk["mediator"][0]).json()
     assert closed["outcome"] == {"initiative": "caused", "contact_made": True,
                                  "contact_forms": ["conversation", "letters"], "decline_category": None}
-    [row] = raw_rows(engine, "statistics_rows")
-    assert set(row) == STATS_COLUMNS
+    [intake_row], [course_row] = stats_rows(engine)
+    assert (set(intake_row), set(course_row)) == (INTAKE_COLUMNS, COURSE_COLUMNS)
     now = db.get(Registration, rid).created_at
-    assert {k: v for k, v in row.items() if k != "key"} == {
-        "year": now.year, "quarter": (now.month - 1) // 3 + 1, "channel": "chat", "kind": "registration",
-        "role": "professional", "referrer": "victim_support", "event_kind": "traffic", "language": "en",
-        "province": "zeeland", "outcome": "taken_on", "decline_reason": "none", "initiative": "caused",
+    period = {"year": now.year, "quarter": (now.month - 1) // 3 + 1}
+    assert intake_row == period | {"channel": "chat", "kind": "registration", "role": "professional",
+                                   "referrer": "victim_support", "language": "en", "province": "zeeland", "count": 1}
+    assert course_row == period | {
+        "event_kind": "traffic", "outcome": "taken_on", "decline_reason": "none", "initiative": "caused",
         "contact_made": "yes", "form_conversation": True, "form_group_meeting": False, "form_letters": True,
-        "form_shuttle": False, "form_video_message": False}
-    assert len(row["key"]) == 32  # random, not a counter
+        "form_shuttle": False, "form_video_message": False, "count": 1}
+    # A second registration with the same categories adds to the count: no row of its own.
+    close(client, intake, new_registration(client, role="professional", on_behalf=True, client_consent=True,
+                                           referrer_organisation="Slachtofferhulp", region="zeeland",
+                                           event_kind="traffic", language="en"), mediator=desk["mediator"][0])
+    assert stats_rows(engine) == ([intake_row | {"count": 2}], [course_row | {"count": 2}])
 
 
-def test_changing_the_outcome_is_audited_without_categories_and_moves_the_row(client, desk, engine):
+def test_changing_the_outcome_is_audited_without_categories_and_moves_the_count(client, desk, engine):
     intake, (mediator, own) = desk["intake"][1], desk["mediator"]
     rid = new_registration(client)
     close(client, intake, rid, mediator=mediator)
@@ -80,14 +96,33 @@ def test_changing_the_outcome_is_audited_without_categories_and_moves_the_row(cl
     changed = client.put(f"/api/registrations/{rid}/outcome", headers=own,
                          json={"initiative": "affected", "contact_made": False})
     assert changed.status_code == 200 and changed.json()["outcome"]["contact_forms"] == []
-    [row] = raw_rows(engine, "statistics_rows")
-    assert (row["initiative"], row["contact_made"], row["form_letters"]) == ("affected", "no", False)
+    [intake_row], [row] = stats_rows(engine)
+    assert (row["initiative"], row["contact_made"], row["form_letters"], row["count"]) == ("affected", "no", False, 1)
+    assert intake_row["count"] == 1
     [entry] = [e for e in raw_rows(engine, "audit_log") if e["action"] == "outcome"]
     assert (entry["registration_id"], entry["actor_id"], entry["detail"]) == (rid, mediator.id, "")
     history = client.get(f"/api/registrations/{rid}/history", headers=intake).json()
     assert history[-1]["kind"] == "outcome"
     open_rid = new_registration(client)
     assert client.put(f"/api/registrations/{open_rid}/outcome", json=TAKEN_ON, headers=intake).status_code == 409
+
+
+def test_a_changed_outcome_moves_one_count_of_a_shared_combination(client, desk, engine):
+    intake, (mediator, own) = desk["intake"][1], desk["mediator"]
+    first, second = new_registration(client), new_registration(client)
+    for rid in (first, second):
+        close(client, intake, rid, mediator=mediator)
+    [intake_row], [course_row] = stats_rows(engine)
+    assert (intake_row["count"], course_row["count"]) == (2, 2)
+    changed = {"initiative": "affected", "contact_made": True, "contact_forms": ["shuttle"]}
+    assert client.put(f"/api/registrations/{second}/outcome", json=changed, headers=own).status_code == 200
+    by_forms = {(r["initiative"], bool(r["form_letters"]), bool(r["form_shuttle"])): r["count"]
+                for r in stats_rows(engine)[1]}
+    assert by_forms == {("caused", True, False): 1, ("affected", False, True): 1}
+    assert stats_rows(engine)[0] == [intake_row]  # the intake categories did not change
+    # Back again: the two meet in one row, and the emptied combination goes.
+    assert client.put(f"/api/registrations/{second}/outcome", json=TAKEN_ON, headers=own).status_code == 200
+    assert stats_rows(engine) == ([intake_row], [course_row])
 
 
 def test_the_period_is_the_dutch_quarter_the_registration_came_in():
@@ -127,10 +162,11 @@ def test_erasure_before_closing_keeps_a_statistics_row_and_nothing_else(client, 
     client.post(f"/api/registrations/{rid}/notes", json={"text": "notitie"}, headers=intake)
     assert client.delete(f"/api/registrations/{rid}", headers=admin).status_code == 204
     assert _personal_tables(engine) == {"registrations": 0, "registration_events": 0, "idempotency_keys": 0}
-    [row] = raw_rows(engine, "statistics_rows")
-    assert (row["outcome"], row["province"], row["event_kind"], row["initiative"], row["contact_made"]) == (
+    [intake_row], [row] = stats_rows(engine)
+    assert (row["outcome"], intake_row["province"], row["event_kind"], row["initiative"], row["contact_made"]) == (
         "erased_open", "limburg", "violence", "unknown", "none")
-    assert "Wis-Mij" not in repr(raw_rows(engine, "statistics_rows")) + repr(raw_rows(engine, "audit_log"))
+    assert (intake_row["count"], row["count"]) == (1, 1)
+    assert "Wis-Mij" not in repr(stats_rows(engine)) + repr(raw_rows(engine, "audit_log"))
 
 
 def test_erasure_and_purge_of_closed_registrations_keep_their_one_row(client, desk, engine, db):
@@ -138,13 +174,13 @@ def test_erasure_and_purge_of_closed_registrations_keep_their_one_row(client, de
     erased, purged, kept = (new_registration(client) for _ in range(3))
     for rid in (erased, purged, kept):
         assert status(client, intake, rid, "declined", "eigen woorden").status_code == 200
-    before = raw_rows(engine, "statistics_rows")
-    assert len(before) == 3
+    before = stats_rows(engine)
+    assert counted(engine) == (3, 3)
     assert client.delete(f"/api/registrations/{erased}", headers=admin).status_code == 204
     db.execute(update(Registration).where(Registration.id == purged).values(closed_at=utcnow() - timedelta(days=40)))
     db.commit()
     assert purge_closed(db, retention_days=30).erased == 1
-    assert raw_rows(engine, "statistics_rows") == before  # no row added, none removed, none changed
+    assert stats_rows(engine) == before  # no count added, none removed, none changed
     assert [r["id"] for r in raw_rows(engine, "registrations")] == [kept]
     assert "eigen woorden" not in repr(before)
 
@@ -290,7 +326,7 @@ def admin_headers(client, db):
 
 def test_figures_of_2000_registrations_match_the_tests_own_count(client, db, engine, admin_headers):
     known = _seed(db)
-    assert len(raw_rows(engine, "statistics_rows")) == 2000 and _personal_tables(engine)["registrations"] < 2000
+    assert counted(engine) == (2000, 2000) and _personal_tables(engine)["registrations"] < 2000
     hidden = 0
     for period in ("2026", "2026-Q2", "2025-Q1"):
         r = client.get("/api/statistics", params={"period": period}, headers=admin_headers)
@@ -461,5 +497,5 @@ def test_closing_and_correcting_from_the_registration_page(client, db):
     assert "De status is gewijzigd." in r.text and "Dubbele aanmelding" in r.text
     r = desk.post(f"/staff/aanmeldingen/{rid}/uitkomst", {"decline_category": "awaiting_prosecutor"})
     assert "De uitkomst is gewijzigd." in r.text
-    assert db.scalar(select(StatisticsRow.decline_reason)) == "awaiting_prosecutor"
+    assert db.scalar(select(CourseCount.decline_reason)) == "awaiting_prosecutor"
     assert db.scalar(select(AuditEntry.action).order_by(AuditEntry.id.desc()).limit(1)) == "view"
