@@ -8,11 +8,12 @@ import logging
 import httpx
 
 from actions.config import Settings
+from actions.contract import ENDPOINTS
 
 log = logging.getLogger(__name__)
 
-REGISTRATIONS_PATH = "/api/internal/registrations"
-DEAD_LETTERS_PATH = "/api/internal/dead-letters"
+REGISTRATIONS_PATH = ENDPOINTS["registrations"]
+DEAD_LETTERS_PATH = ENDPOINTS["dead_letters"]
 
 # One client for the process (thread-safe): `httpx.post` builds a client, and its TLS context, per call, which was
 # a sixth of the action server's CPU time under load; this one keeps connections to the backend open too.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-UNKNOWN = "unknown"
+from actions.contract import UNKNOWN
 
-# value -> (Dutch label, English label). Keys are the record's values (docs/ARCHITECTURE.md) that the bot offers:
+# value -> (Dutch label, English label). Keys are the record's values (contract/registration.yml) the bot offers:
 # call_time "evening" is no longer offered (nobody calls in the evening); the backend still reads stored ones.
 LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "role": {

@@ -7,8 +7,10 @@ import re
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-MAX_PHONE_INPUT = 40
-MAX_EMAIL_LENGTH = 254
+from actions.contract import MAX_LENGTH, PHONE_REGION
+
+MAX_PHONE_INPUT = MAX_LENGTH["phone"]
+MAX_EMAIL_LENGTH = MAX_LENGTH["email"]
 # Digits and the separators people type; letters would let phonenumbers read "x"/"ext" as an extension.
 _PHONE_CHARS = re.compile(r"^[0-9+()\-./ ]+$")
 
@@ -19,7 +21,7 @@ def normalise_phone(text: str) -> str | None:
     if not text or len(text) > MAX_PHONE_INPUT or not _PHONE_CHARS.match(text):
         return None
     try:
-        number = phonenumbers.parse(text, "NL")
+        number = phonenumbers.parse(text, PHONE_REGION)
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_valid_number(number):

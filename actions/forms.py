@@ -15,10 +15,10 @@ from rasa_sdk.types import DomainDict
 
 from actions.choices import UNKNOWN, is_skip, match_choice
 from actions.contact import normalise_email, normalise_phone
+from actions.contract import MAX_LENGTH
 
 INVALID_COUNT = "invalid_answers"
 OFFER_AFTER = 2
-MAX_LENGTH = {"description": 1000, "name": 100, "referrer_organisation": 200}
 # Typed answers that mean "I'd rather not give a name / organisation".
 DECLINE_WORDS = {"nee", "no", "liever niet", "geen", "anoniem", "anonymous", "rather not", "-"}
 # Fields whose answer only matters because of another one: reset together when that one changes.

@@ -13,19 +13,18 @@ from rasa_sdk.events import AllSlotsReset, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backend import Delivery
-from actions.choices import UNKNOWN
 from actions.config import get_settings
+from actions.contract import CHOICES, CONSENT_VERSION, MAX_LENGTH, UNKNOWN, new_reference
 from actions.forms import CountingFormValidation, filled
 from actions.outbox import get_outbox
-from actions.reference import new_reference
 from actions.registry import FORMS, form_validator
 
-CONSENT_VERSION = "2026-11-v1"
 # The retry loop leaves a fresh item alone while the first delivery attempt is under way.
 FIRST_ATTEMPT_HOLD = 30.0
-ENUM_FIELDS = ("role", "event_kind", "setting", "when_happened", "other_party_known", "procedures",
-               "contact_form", "voicemail_ok", "email_ok", "call_time", "region")
-TEXT_FIELDS = ("referrer_organisation", "description", "name", "phone", "email")
+# The record's closed and free-text fields the forms ask (contract/registration.yml); kind, source and language
+# are set below from the form and the conversation, not asked.
+ENUM_FIELDS = tuple(field for field in CHOICES if field not in ("kind", "source", "language"))
+TEXT_FIELDS = tuple(MAX_LENGTH)
 
 log = logging.getLogger(__name__)
 

@@ -54,11 +54,11 @@ def line(label: str, values: list[float]) -> str:
 # --- 1. bulk data ---------------------------------------------------------------------------------------
 def bulk_insert(database_url: str, rows: int, seed: int = 42) -> float:
     """Insert `rows` made-up registrations; returns the seconds it took."""
+    from api.contract import CONSENT_VERSION, new_reference
     from api.core.config import get_settings
     from api.core.db import make_engine
     from api.registrations.models import Registration
     from api.registrations.schemas import CallTime, ContactForm, EventKind, Region, Role, Setting, WhenHappened
-    from api.registrations.service import REFERENCE_ALPHABET
 
     os.environ["DATABASE_URL"] = database_url
     get_settings.cache_clear()
@@ -78,8 +78,7 @@ def bulk_insert(database_url: str, rows: int, seed: int = 42) -> float:
             values = []
             for i in range(start, min(rows, start + batch)):
                 while True:
-                    chars = "".join(rng.choice(REFERENCE_ALPHABET) for _ in range(8))
-                    reference = f"PH-{chars[:4]}-{chars[4:]}"
+                    reference = new_reference(rng.choice)
                     if reference not in references:
                         references.add(reference)
                         break
@@ -92,7 +91,7 @@ def bulk_insert(database_url: str, rows: int, seed: int = 42) -> float:
                     "procedures": "none", "description": f"Benchmarkregel {i}: verzonnen beschrijving.",
                     "name": f"Bench {i}", "phone": f"+3161{i:07d}", "email": f"bench{i}@example.org",
                     "voicemail_ok": "no", "email_ok": "yes", "language": "nl", "consent": True,
-                    "consent_at": created, "consent_version": "2026-11-v1", "status": status,
+                    "consent_at": created, "consent_version": CONSENT_VERSION, "status": status,
                     "closed_at": created + timedelta(days=30) if status in ("closed", "declined") else None,
                     "assigned_to_id": None, "decline_reason": "Benchmark" if status == "declined" else None,
                     "created_at": created, "updated_at": created,

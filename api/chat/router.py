@@ -6,10 +6,11 @@ from fastapi.responses import JSONResponse
 
 from api.chat.schemas import ChatIn
 from api.chat.service import ChatUnavailable
+from api.contract import OFFICE_PHONE
 
 router = APIRouter(prefix="/api", tags=["chat"])
 
-UNAVAILABLE = "De chat is even niet bereikbaar. Bel ons op 030 234 00 45 (werkdagen)."
+UNAVAILABLE = f"De chat is even niet bereikbaar. Bel ons op {OFFICE_PHONE} (werkdagen)."
 
 
 @router.post("/chat")

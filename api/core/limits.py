@@ -35,6 +35,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.contract import OFFICE_PHONE
 from api.core.config import Settings
 
 SWEEP_EVERY = 1000  # calls between removals of clients that went quiet, so memory stays bounded
@@ -238,7 +239,7 @@ def too_many(path: str, wait: float) -> Response:
         return HTMLResponse(
             '<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Even wachten</title></head><body>'
             f"<h1>Even wachten</h1><p>Er is te vaak een formulier verstuurd. Probeer het over {seconds} seconden "
-            "opnieuw, of bel ons op 030 234 00 45.</p>"
+            f"opnieuw, of bel ons op {OFFICE_PHONE}.</p>"
             f'<p lang="en">Too many forms were sent. Please try again in {seconds} seconds, or call us.</p>'
             "</body></html>", status_code=429, headers=headers)
     return JSONResponse({"detail": f"Too many requests; try again in {seconds} seconds"}, status_code=429,

@@ -11,6 +11,8 @@ import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from api.contract import REFERENCE_ALPHABET
+
 TOTP_ISSUER = "Perspectief Intake"
 _hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory profile
 # Verifying against this keeps the timing of unknown accounts like that of known ones.
@@ -57,7 +59,7 @@ def is_totp_secret(secret: str) -> bool:
         return False
 
 
-RECOVERY_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # as reference codes: nothing to misread
+RECOVERY_ALPHABET = REFERENCE_ALPHABET  # the reference codes' characters: nothing to misread
 _RECOVERY_LENGTH = 10  # 30**10 ≈ 2**49: random enough that SHA-256 (not a slow hash) suffices
 
 

@@ -12,6 +12,7 @@ import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 
+from api.contract import OFFICE_PHONE
 from api.core.config import Settings
 
 log = logging.getLogger("api.notifications")
@@ -57,7 +58,7 @@ _CONFIRMATION = {
            "Wat gebeurt er nu? Ons aanmeldpunt leest je aanmelding. Daarna neemt een bemiddelaar contact met je "
            "op om een eerste gesprek te plannen. Pas na dat gesprek, en alleen als jij dat wilt, neemt de "
            "bemiddelaar contact op met de ander. Jij bepaalt of en hoe je verder wilt.\n\n"
-           "Wil je iets veranderen of je aanmelding intrekken? Bel ons op werkdagen: 030 234 00 45. Of mail "
+           f"Wil je iets veranderen of je aanmelding intrekken? Bel ons op werkdagen: {OFFICE_PHONE}. Of mail "
            "naar info@perspectiefherstelbemiddeling.nl. Noem dan je code.\n"),
     "en": ("We received your registration",
            "Thank you for registering for restorative mediation.\n\n"
@@ -65,7 +66,7 @@ _CONFIRMATION = {
            "What happens next? Our registration desk reads your registration. Then a mediator contacts you to "
            "plan a first talk. Only after that talk, and only if you want, does the mediator contact the other "
            "person. You decide if and how you want to go on.\n\n"
-           "Want to change or withdraw your registration? Call us on working days: 030 234 00 45. Or e-mail "
+           f"Want to change or withdraw your registration? Call us on working days: {OFFICE_PHONE}. Or e-mail "
            "info@perspectiefherstelbemiddeling.nl. Please mention your code.\n"),
 }
 

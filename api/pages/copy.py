@@ -1,12 +1,10 @@
 """Every sentence the pages show, in Dutch (B1, "je" form) and English. Templates never hold copy of their own."""
 from __future__ import annotations
 
-OFFICE_PHONE = "030 234 00 45"
-OFFICE_PHONE_TEL = "+31302340045"
-CONSENT_VERSION = "2026-11-v1"
 DEFAULT_EXIT_URL = "https://www.google.nl"
 
-# Labels of the answer values of docs/ARCHITECTURE.md, in the order the form shows them ("unknown" first: the default).
+# Labels of the answer values (contract/registration.yml), in the order the form shows them ("unknown" first: the
+# default). tests/api/test_contract.py checks that they are exactly the values the contract offers.
 CHOICES: dict[str, dict[str, list[tuple[str, str]]]] = {
     "nl": {
         "kind": [("registration", "Me aanmelden voor herstelbemiddeling"),

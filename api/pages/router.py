@@ -12,12 +12,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.contract import OFFICE_PHONE, OFFICE_PHONE_TEL
 from api.core import cookies
 from api.core.config import Settings
 from api.deps import SessionDep, SettingsDep
 from api.notifications import mail
 from api.pages import csrf, webform
-from api.pages.copy import CHOICES, DEFAULT_EXIT_URL, OFFICE_PHONE, OFFICE_PHONE_TEL, TEXT
+from api.pages.copy import CHOICES, DEFAULT_EXIT_URL, TEXT
 from api.registrations.service import IdempotencyConflict, ReferenceConflict, create_registration
 
 log = logging.getLogger("api.pages")

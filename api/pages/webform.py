@@ -10,7 +10,8 @@ from datetime import datetime, timezone
 
 from pydantic import ValidationError
 
-from api.pages.copy import CHOICES, CONSENT_VERSION
+from api.contract import CONSENT_VERSION
+from api.pages.copy import CHOICES
 from api.registrations.schemas import RegistrationIn
 
 TEXT_FIELDS = ("referrer_organisation", "description", "name", "phone", "email")

@@ -18,9 +18,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from urllib.parse import urlsplit
 
+from api.contract import OFFICE_PHONE, OFFICE_PHONE_TEL
 from api.core.config import Settings
 from api.deps import SessionDep, SettingsDep
-from api.pages.copy import CHOICES, OFFICE_PHONE, OFFICE_PHONE_TEL
+from api.pages.copy import CHOICES
 from api.pages.copy import TEXT as PAGE_TEXT
 from api.pages.router import PATHS as PAGE_PATHS
 from api.pages.router import exit_url, templates

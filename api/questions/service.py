@@ -15,6 +15,7 @@ from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from api.audit import service as audit
+from api.contract import CHOICES
 from api.core import crypto
 from api.core.db import utcnow
 from api.questions import codes
@@ -24,9 +25,8 @@ from api.registrations.workflow import reminder_cutoff
 log = logging.getLogger("api.questions")
 _LOCAL = ZoneInfo("Europe/Amsterdam")
 MAX_TEXT = 2000
-ROLES = ("unknown", "affected", "caused", "close_one", "witness", "organisation", "professional")
-EVENT_KINDS = ("unknown", "sexual_boundary", "sexual_violence", "violence", "domestic_violence", "traffic",
-               "theft_burglary", "medical", "other")
+ROLES = CHOICES["role"]
+EVENT_KINDS = CHOICES["event_kind"]
 # Decrypted on a miss, so an unknown code costs what a known one costs (one query, one decryption).
 _DUMMY_TOKEN: list[str] = []
 

@@ -6,9 +6,10 @@ import re
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-PHONE_REGION = "NL"
-MAX_PHONE_INPUT = 40
-MAX_EMAIL_LENGTH = 254
+from api.contract import MAX_LENGTH, PHONE_REGION
+
+MAX_PHONE_INPUT = MAX_LENGTH["phone"]
+MAX_EMAIL_LENGTH = MAX_LENGTH["email"]
 # Digits and the separators people type; letters would let phonenumbers read "x"/"ext" as an extension
 # or letters as a vanity number, and a number we cannot dial back is worse than a question asked again.
 _PHONE_CHARS = re.compile(r"^[0-9+()\-./ ]+$")

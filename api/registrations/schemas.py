@@ -8,32 +8,32 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
+from api.contract import CHOICES, MAX_LENGTH, REFERENCE_PATTERN, UNKNOWN
 from api.registrations.contact import normalise_email, normalise_phone
 
-REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
-REFERENCE_PATTERN = rf"^PH-[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{4}}$"
-
-Kind = Literal["registration", "callback"]
-Source = Literal["chat", "webform"]
-Role = Literal["affected", "caused", "close_one", "witness", "organisation", "professional", "unknown"]
-EventKind = Literal["sexual_boundary", "sexual_violence", "violence", "domestic_violence", "traffic",
-                    "theft_burglary", "medical", "other", "unknown"]
-Setting = Literal["work", "education", "sport_club", "public_transport", "online", "home_family", "care_therapy",
-                  "other", "unknown"]
-WhenHappened = Literal["under_1_month", "1_12_months", "1_5_years", "over_5_years", "unknown"]
-YesNoUnknown = Literal["yes", "no", "unknown"]
-Procedures = Literal["police_report", "criminal_case", "disciplinary_or_complaint", "none", "unknown"]
-ContactForm = Literal["conversation", "letters", "shuttle", "video_message", "group_meeting", "unknown"]
-CallTime = Literal["morning", "afternoon", "evening", "any", "unknown"]
-Region = Literal["drenthe", "flevoland", "friesland", "gelderland", "groningen", "limburg", "noord-brabant",
-                 "noord-holland", "overijssel", "utrecht", "zeeland", "zuid-holland", "abroad", "unknown"]
-Language = Literal["nl", "en"]
+# The record's closed fields take their values from the contract (contract/registration.yml), which the action
+# server reads too; Literal of the tuple keeps them as enums in the OpenAPI schema.
+Kind = Literal[CHOICES["kind"]]
+Source = Literal[CHOICES["source"]]
+Role = Literal[CHOICES["role"]]
+EventKind = Literal[CHOICES["event_kind"]]
+Setting = Literal[CHOICES["setting"]]
+WhenHappened = Literal[CHOICES["when_happened"]]
+OtherPartyKnown = Literal[CHOICES["other_party_known"]]
+Procedures = Literal[CHOICES["procedures"]]
+ContactForm = Literal[CHOICES["contact_form"]]
+VoicemailOk = Literal[CHOICES["voicemail_ok"]]
+EmailOk = Literal[CHOICES["email_ok"]]
+CallTime = Literal[CHOICES["call_time"]]
+Region = Literal[CHOICES["region"]]
+Language = Literal[CHOICES["language"]]
 Status = Literal["new", "in_review", "assigned", "contacted", "intake_planned", "closed", "declined"]
 # The outcome recorded at closing (the categories of the foundation's annual report).
 Initiative = Literal["affected", "caused", "other"]  # who asked for mediation: the one it happened to (or the
 # bereaved), the one who caused it, or a witness or other person involved
 DeclineCategory = Literal["duplicate", "out_of_scope", "no_other_party_details", "awaiting_prosecutor", "other"]
-ContactFormUsed = Literal["conversation", "group_meeting", "letters", "shuttle", "video_message"]
+# The forms of contact a mediation used: the record's forms but "unknown", alphabetical.
+ContactFormUsed = Literal[tuple(sorted(form for form in CHOICES["contact_form"] if form != UNKNOWN))]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -79,11 +79,11 @@ def _bounded(max_length: int):
     return Annotated[str, StringConstraints(max_length=max_length)]
 
 
-Line100 = Annotated[_bounded(100) | None, BeforeValidator(_line)]
-Line200 = Annotated[_bounded(200) | None, BeforeValidator(_line)]
-Text1000 = Annotated[_bounded(1000) | None, BeforeValidator(_text)]
-Phone = Annotated[Annotated[_bounded(40), AfterValidator(_phone)] | None, BeforeValidator(_line)]
-Email = Annotated[Annotated[_bounded(254), AfterValidator(_email)] | None, BeforeValidator(_line)]
+Name = Annotated[_bounded(MAX_LENGTH["name"]) | None, BeforeValidator(_line)]
+Organisation = Annotated[_bounded(MAX_LENGTH["referrer_organisation"]) | None, BeforeValidator(_line)]
+Description = Annotated[_bounded(MAX_LENGTH["description"]) | None, BeforeValidator(_text)]
+Phone = Annotated[Annotated[_bounded(MAX_LENGTH["phone"]), AfterValidator(_phone)] | None, BeforeValidator(_line)]
+Email = Annotated[Annotated[_bounded(MAX_LENGTH["email"]), AfterValidator(_email)] | None, BeforeValidator(_line)]
 
 
 class RegistrationIn(BaseModel):
@@ -97,19 +97,19 @@ class RegistrationIn(BaseModel):
     role: Role = "unknown"
     on_behalf: bool = False
     client_consent: bool = False
-    referrer_organisation: Line200 = None
+    referrer_organisation: Organisation = None
     event_kind: EventKind = "unknown"
     setting: Setting = "unknown"
     when_happened: WhenHappened = "unknown"
-    other_party_known: YesNoUnknown = "unknown"
+    other_party_known: OtherPartyKnown = "unknown"
     procedures: Procedures = "unknown"
     contact_form: ContactForm = "unknown"
-    description: Text1000 = None
-    name: Line100 = None
+    description: Description = None
+    name: Name = None
     phone: Phone = None
     email: Email = None
-    voicemail_ok: YesNoUnknown = "unknown"
-    email_ok: YesNoUnknown = "unknown"
+    voicemail_ok: VoicemailOk = "unknown"
+    email_ok: EmailOk = "unknown"
     call_time: CallTime = "unknown"
     region: Region = "unknown"
     language: Language = "nl"
@@ -156,7 +156,7 @@ class RegistrationSummary(BaseModel):
     language: Language
     status: Status
     assigned_to_id: int | None
-    voicemail_ok: YesNoUnknown
+    voicemail_ok: VoicemailOk
     created_at: datetime
     untouched: bool = False  # still new after two working days: a reminder for the desk
 
@@ -177,15 +177,15 @@ class RegistrationOut(BaseModel):
     event_kind: EventKind
     setting: Setting
     when_happened: WhenHappened
-    other_party_known: YesNoUnknown
+    other_party_known: OtherPartyKnown
     procedures: Procedures
     contact_form: ContactForm
     description: str | None
     name: str | None
     phone: str | None
     email: str | None
-    voicemail_ok: YesNoUnknown
-    email_ok: YesNoUnknown
+    voicemail_ok: VoicemailOk
+    email_ok: EmailOk
     call_time: CallTime
     region: Region
     language: Language

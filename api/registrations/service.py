@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -12,9 +11,10 @@ from sqlalchemy import delete, func, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from api.contract import new_reference
 from api.core.db import utcnow
 from api.registrations.models import IdempotencyKey, Registration
-from api.registrations.schemas import REFERENCE_ALPHABET, RegistrationIn
+from api.registrations.schemas import RegistrationIn
 
 log = logging.getLogger("api.registrations")
 
@@ -34,9 +34,8 @@ class CreateResult:
 
 
 def generate_reference() -> str:
-    """A fresh `PH-XXXX-XXXX` code from the unambiguous alphabet."""
-    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
-    return f"PH-{chars[:4]}-{chars[4:]}"
+    """A fresh `PH-XXXX-XXXX` code from the unambiguous alphabet (contract/registration.yml)."""
+    return new_reference()
 
 
 def payload_digest(data: RegistrationIn) -> str:
