@@ -8,7 +8,7 @@ import logging
 import httpx
 
 from actions.config import Settings
-from actions.contract import ENDPOINTS
+from contract import ENDPOINTS
 
 log = logging.getLogger(__name__)
 

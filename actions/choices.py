@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from actions.contract import UNKNOWN
+from contract import UNKNOWN
 
 # value -> (Dutch label, English label). Keys are the record's values (contract/registration.yml) the bot offers:
 # call_time "evening" is no longer offered (nobody calls in the evening); the backend still reads stored ones.

@@ -7,7 +7,7 @@ import re
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from actions.contract import MAX_LENGTH, PHONE_REGION
+from contract import MAX_LENGTH, PHONE_REGION
 
 MAX_PHONE_INPUT = MAX_LENGTH["phone"]
 MAX_EMAIL_LENGTH = MAX_LENGTH["email"]

@@ -15,7 +15,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.choices import UNKNOWN, is_skip, match_choice
 from actions.contact import normalise_email, normalise_phone
-from actions.contract import MAX_LENGTH
+from contract import MAX_LENGTH
 
 INVALID_COUNT = "invalid_answers"
 OFFER_AFTER = 2

@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backend import Delivery
 from actions.config import get_settings
-from actions.contract import CHOICES, CONSENT_VERSION, MAX_LENGTH, UNKNOWN, new_reference
+from contract import CHOICES, CONSENT_VERSION, MAX_LENGTH, UNKNOWN, new_reference
 from actions.forms import CountingFormValidation, filled
 from actions.outbox import get_outbox
 from actions.registry import FORMS, form_validator

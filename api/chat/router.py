@@ -6,7 +6,7 @@ from fastapi.responses import JSONResponse
 
 from api.chat.schemas import ChatIn
 from api.chat.service import ChatUnavailable
-from api.contract import OFFICE_PHONE
+from contract import OFFICE_PHONE
 
 router = APIRouter(prefix="/api", tags=["chat"])
 

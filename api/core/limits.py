@@ -35,7 +35,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.contract import OFFICE_PHONE
+from contract import OFFICE_PHONE
 from api.core.config import Settings
 
 SWEEP_EVERY = 1000  # calls between removals of clients that went quiet, so memory stays bounded

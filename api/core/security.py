@@ -11,7 +11,7 @@ import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from api.contract import REFERENCE_ALPHABET
+from contract import REFERENCE_ALPHABET
 
 TOTP_ISSUER = "Perspectief Intake"
 _hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory profile

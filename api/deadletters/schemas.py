@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.contract import REFERENCE_PATTERN
+from contract import REFERENCE_PATTERN
 
 Reason = Literal["rejected", "failing"]
 

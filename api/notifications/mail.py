@@ -12,7 +12,7 @@ import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from api.contract import OFFICE_PHONE
+from contract import OFFICE_PHONE
 from api.core.config import Settings
 
 log = logging.getLogger("api.notifications")

@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.contract import OFFICE_PHONE, OFFICE_PHONE_TEL
+from contract import OFFICE_PHONE, OFFICE_PHONE_TEL
 from api.core import cookies
 from api.core.config import Settings
 from api.deps import SessionDep, SettingsDep

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 
 from pydantic import ValidationError
 
-from api.contract import CONSENT_VERSION
+from contract import CONSENT_VERSION
 from api.pages.copy import CHOICES
 from api.registrations.schemas import RegistrationIn
 

@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from urllib.parse import urlsplit
 
-from api.contract import OFFICE_PHONE, OFFICE_PHONE_TEL
+from contract import OFFICE_PHONE, OFFICE_PHONE_TEL
 from api.core.config import Settings
 from api.deps import SessionDep, SettingsDep
 from api.pages.copy import CHOICES

@@ -15,7 +15,7 @@ from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from api.audit import service as audit
-from api.contract import CHOICES
+from contract import CHOICES
 from api.core import crypto
 from api.core.db import utcnow
 from api.questions import codes

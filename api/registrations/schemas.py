@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
-from api.contract import CHOICES, MAX_LENGTH, REFERENCE_PATTERN, UNKNOWN
+from contract import CHOICES, MAX_LENGTH, REFERENCE_PATTERN, UNKNOWN
 from api.registrations.contact import normalise_email, normalise_phone
 
 # The record's closed fields take their values from the contract (contract/registration.yml), which the action

@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.contract import new_reference
+from contract import new_reference
 from api.core.db import utcnow
 from api.registrations.models import IdempotencyKey, Registration
 from api.registrations.schemas import RegistrationIn

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions import contract
+import contract
 from actions.choices import KEYWORDS, LABELS
-from actions.contract import CHOICES, MAX_LENGTH, OFFERED, UNKNOWN
+from contract import CHOICES, MAX_LENGTH, OFFERED, UNKNOWN
 from actions.handoff import build_record
 from actions.registry import FORMS, form_validator
 from tests import stack

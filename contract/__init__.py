@@ -1,5 +1,6 @@
-"""The hand-off contract (contract/registration.yml): the values the backend shares with the action server,
-which reads the same file with its own reader (actions/contract.py); neither side imports the other's code."""
+"""The hand-off contract (contract/registration.yml): the values the backend and the action server share.
+
+Both environments import this reader (it needs only PyYAML); neither imports the other's code."""
 from __future__ import annotations
 
 import re
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-CONTRACT_FILE = Path(__file__).resolve().parents[1] / "contract" / "registration.yml"
+CONTRACT_FILE = Path(__file__).resolve().parent / "registration.yml"
 CONTRACT = yaml.safe_load(CONTRACT_FILE.read_text(encoding="utf-8"))
 _RECORD = CONTRACT["record"]
 
