@@ -53,6 +53,8 @@
       rejected: "Dit bericht kon niet mee. Maak het korter en probeer het nog eens.",
       notSent: "(niet verstuurd)",
       greet: "/greet",
+      questionLink: "Stel je vraag anoniem aan een bemiddelaar",
+      questionPath: "/vraag",
     },
     en: {
       launcher: "Chat with us",
@@ -78,6 +80,8 @@
       rejected: "This message could not be sent. Make it shorter and try again.",
       notSent: "(not sent)",
       greet: '/greet{"language":"en"}',
+      questionLink: "Ask a mediator your question anonymously",
+      questionPath: "/en/question",
     },
   };
 
@@ -207,7 +211,10 @@
     launcher.addEventListener("click", () => (panel.hidden ? openPanel() : closePanel()));
     close.addEventListener("click", closePanel);
     restart.addEventListener("click", restartConversation);
-    human.addEventListener("click", () => addMessage("info", t.humanText));
+    human.addEventListener("click", () => {
+      addMessage("info", t.humanText);
+      addLink("question_box");
+    });
     exit.addEventListener("click", quickExit);
     function submitTyped() {
       const text = input.value.trim();
@@ -281,6 +288,16 @@
     return message;
   }
 
+  // A reply's `custom.link` names one of our own pages; the bot never sends an address.
+  const LINKS = { question_box: { title: t.questionLink, href: BASE + t.questionPath } };
+
+  function addLink(name) {
+    if (!Object.prototype.hasOwnProperty.call(LINKS, name)) return;
+    const message = el("div", { class: "phw-msg phw-msg--bot", lang: lang });
+    message.append(el("a", { href: LINKS[name].href, class: "phw-link", rel: "noreferrer" }, LINKS[name].title));
+    ui.log.append(message);
+  }
+
   function addQuickReplies(buttons) {
     const group = el("div", { class: "phw-replies", role: "group", "aria-label": t.replies });
     for (const button of buttons) {
@@ -312,6 +329,7 @@
       if (!item || typeof item !== "object") continue;
       if (typeof item.text === "string" && item.text.trim()) addMessage("bot", item.text);
       if (Array.isArray(item.buttons) && item.buttons.length) addQuickReplies(item.buttons);
+      if (item.custom && typeof item.custom.link === "string") addLink(item.custom.link);
     }
     ui.log.scrollTop = ui.log.scrollHeight;
   }
