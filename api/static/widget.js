@@ -54,6 +54,8 @@
       rejected: "Dit bericht kon niet mee. Maak het korter en probeer het nog eens.",
       notSent: "(niet verstuurd)",
       greet: "/greet",
+      questionLink: "Stel je vraag anoniem aan een bemiddelaar",
+      questionPath: "/vraag",
     },
     en: {
       launcher: "Chat with us",
@@ -79,6 +81,8 @@
       rejected: "This message could not be sent. Make it shorter and try again.",
       notSent: "(not sent)",
       greet: '/greet{"language":"en"}',
+      questionLink: "Ask a mediator your question anonymously",
+      questionPath: "/en/question",
     },
   };
 
@@ -223,7 +227,10 @@
     launcher.addEventListener("click", () => (panel.hidden ? openPanel() : closePanel()));
     close.addEventListener("click", closePanel);
     restart.addEventListener("click", restartConversation);
-    human.addEventListener("click", () => addMessage("info", t.humanText));
+    human.addEventListener("click", () => {
+      addMessage("info", t.humanText);
+      addLink("question_box");
+    });
     exit.addEventListener("click", quickExit);
     function submitTyped() {
       const text = input.value.trim();
@@ -297,6 +304,16 @@
     return message;
   }
 
+  // A reply's `custom.link` names one of our own pages; the bot never sends an address.
+  const LINKS = { question_box: { title: t.questionLink, href: BASE + t.questionPath } };
+
+  function addLink(name) {
+    if (!Object.prototype.hasOwnProperty.call(LINKS, name)) return;
+    const message = el("div", { class: "phw-msg phw-msg--bot", lang: lang });
+    message.append(el("a", { href: LINKS[name].href, class: "phw-link", rel: "noreferrer" }, LINKS[name].title));
+    ui.log.append(message);
+  }
+
   function addQuickReplies(buttons) {
     const group = el("div", { class: "phw-replies", role: "group", "aria-label": t.replies });
     for (const button of buttons) {
@@ -328,6 +345,7 @@
       if (!item || typeof item !== "object") continue;
       if (typeof item.text === "string" && item.text.trim()) addMessage("bot", item.text);
       if (Array.isArray(item.buttons) && item.buttons.length) addQuickReplies(item.buttons);
+      if (item.custom && typeof item.custom.link === "string") addLink(item.custom.link);
     }
     ui.log.scrollTop = ui.log.scrollHeight;
   }

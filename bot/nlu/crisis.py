@@ -27,7 +27,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.crisis_lexicon import acute, ambiguous, detect
-from bot.nlu.crisis_model import NONE, CrisisModel, Example, corpus_fingerprint, read_corpus
+from bot.nlu.crisis_model import CrisisModel, corpus_fingerprint, ordinary_examples, read_corpus
 from bot.nlu.lean import typed
 
 CRISIS_INTENT = "crisis"
@@ -73,8 +73,7 @@ class CrisisDetector(GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         # Every NLU example that is not a crisis is an ordinary message too (questions, answers, greetings).
-        ordinary = [Example(m.get(TEXT), NONE) for m in training_data.intent_examples
-                    if m.get(INTENT) != CRISIS_INTENT and m.get(TEXT)]
+        ordinary = ordinary_examples((m.get(TEXT), m.get(INTENT)) for m in training_data.intent_examples)
         examples = read_corpus(_folder(self.config)) + ordinary
         self.model = CrisisModel(self.config["random_seed"]).fit(examples)
         with self._storage.write_to(self._resource) as folder:

@@ -163,6 +163,10 @@ _CUES = {
 }
 _ACUTE_RE = re.compile(_ACUTE)
 _NOW_RE = _CUES["cuenow"]
+# Harm expected within hours ("vannacht komt hij weer"): the helpline for the kind is not enough, 112 is the one
+# that can come tonight. Narrower than _NOW, which also holds habits ("elke dag", "weer").
+_IMMINENT_RE = re.compile(r"\b(?:vannacht|vanavond|straks|zo meteen|zometeen|op dit moment|nu meteen|tonight|"
+                          r"right now|later today|in a minute)\b")
 
 
 def cue_tokens(clean: str) -> list[str]:
@@ -171,9 +175,10 @@ def cue_tokens(clean: str) -> list[str]:
 
 
 def acute(text: str) -> bool:
-    """Means already used, or happening now by the words: 112 belongs in the answer."""
+    """Means already used, happening now by the words, or harm expected within hours: 112 belongs in the answer."""
     clean = normalise(text)
-    return bool(_ACUTE_RE.search(clean)) or bool(_NOW_RE.search(clean) and _CUES["cuemeans"].search(clean))
+    return (bool(_ACUTE_RE.search(clean)) or bool(_IMMINENT_RE.search(clean))
+            or bool(_NOW_RE.search(clean) and _CUES["cuemeans"].search(clean)))
 
 
 # "Ik wil niet meer" may mean "stop this chat" or "I don't want to live any more": never taken as a plain stop.

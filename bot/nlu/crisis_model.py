@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
 import numpy as np
-import yaml
 from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -50,18 +48,9 @@ def read_corpus(folder: Path) -> list[Example]:
     return examples
 
 
-def nlu_examples(folder: Path) -> list[Example]:
-    """The non-crisis examples of Rasa NLU YAML files, read without Rasa (entity markup removed), as NONE."""
-    examples = []
-    for path in sorted(folder.glob("*.yml")):
-        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
-            if "intent" not in block or block["intent"] == "crisis":
-                continue
-            for line in (block.get("examples") or "").splitlines():
-                if line.strip().startswith("- "):
-                    text = re.sub(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}", r"\1\2", line.strip()[2:])
-                    examples.append(Example(text.strip(), NONE))
-    return examples
+def ordinary_examples(labelled: Iterable[tuple[str, str]]) -> list[Example]:
+    """Every (text, intent) of the NLU training data that is not a crisis, as an ordinary message (NONE)."""
+    return [Example(text, NONE) for text, intent in labelled if text and intent != "crisis"]
 
 
 def corpus_fingerprint(folder: Path) -> str:
@@ -131,8 +120,12 @@ def cross_validated(examples: list[Example], folds: int = 5, seed: int = 42) -> 
 
 def main() -> None:  # pragma: no cover - a measuring aid: python -m bot.nlu.crisis_model
     """Cross-validated recall and alarm rates of the corpus at a range of bands."""
+    from rasa.shared.nlu.training_data.loading import load_data  # the reader Rasa trains with
+
     root = Path(__file__).resolve().parents[2]
-    examples = read_corpus(root / "data" / "crisis") + nlu_examples(root / "data" / "nlu")
+    nlu = load_data(str(root / "data" / "nlu"))
+    examples = read_corpus(root / "data" / "crisis") + ordinary_examples(
+        (m.get("text"), m.get("intent")) for m in nlu.intent_examples)
     scores = cross_validated(examples)
     crisis = np.array([e.label != NONE for e in examples])
     print(f"{crisis.sum()} crisis, {(~crisis).sum()} ordinary examples (5-fold)")

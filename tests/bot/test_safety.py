@@ -64,6 +64,25 @@ async def test_the_right_numbers_come_first(chat, text, first_number, also):
     assert "/resume_form" not in [b["payload"] for b in chat.buttons]
 
 
+async def test_a_child_in_danger_tonight_gets_veilig_thuis_and_112(chat):
+    await chat("mijn stiefvader komt vannacht weer naar mijn kamer en ik durf niet te slapen")
+    assert "0800-2000" in chat.replies[0]["text"]
+    assert "Bel 112" in chat.text
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("nee", "Dat is goed. Zorg goed voor jezelf."),
+    ("nee dank je", "Dat is goed. Zorg goed voor jezelf."),
+    ("ja", "Fijn. Wat wil je weten?"),
+])
+async def test_the_answer_to_going_on_after_the_numbers_is_understood(chat, answer, expected):
+    await chat('/crisis{"crisis_type":"suicide"}')  # the dialogue after the numbers, apart from detection
+    assert "verder met je vraag" in chat.text
+    await chat(answer)
+    assert chat.text.startswith(expected)
+    assert "begreep ik niet" not in chat.text
+
+
 async def test_crisis_in_english(chat):
     await chat("in English please")
     await chat("I don't want to live anymore")
@@ -90,7 +109,7 @@ async def test_ask_human_answers_the_request_first(chat):
     await chat("ik wil liever met een echt mens praten")
     assert chat.text.startswith("Je kunt met ons praten. Bel op werkdagen 030 234 00 45")
     assert "info@perspectiefherstelbemiddeling.nl" in chat.text
-    assert [b["payload"] for b in chat.buttons] == ["/request_callback"]
+    assert [b["payload"] for b in chat.buttons] == ["/request_callback", "/ask_question_box"]
     # The helplines only as one conditional line, at the end.
     assert "113" not in chat.text and chat.text.endswith("Is het dringend en ben je in gevaar? Bel 112.")
 
@@ -119,3 +138,15 @@ async def test_distress_is_acknowledged_first_with_one_safety_line(chat, text):
 async def test_an_unknown_button_payload_is_not_understood(chat):
     await chat("/no_such_intent")
     assert "begreep ik niet" in chat.text
+
+
+async def test_the_anonymous_question_box_is_offered_with_a_link_by_name(chat):
+    await chat("/ask_question_box")
+    assert "anoniem een vraag stellen" in chat.text and "code" in chat.text
+    assert {"link": "question_box"} in [r.get("custom") for r in chat.replies]
+
+
+async def test_the_question_box_in_english(chat):
+    await chat("in English please")
+    await chat("/ask_question_box")
+    assert "anonymously" in chat.text and {"link": "question_box"} in [r.get("custom") for r in chat.replies]

@@ -97,6 +97,11 @@ class FakeRasa:
             return [{"text": "Een bemiddelaar praat eerst met jou alleen."}]
         if message == "html graag":
             return [{"text": '<img src="x" onerror="window.__pwned=1"><script>window.__pwned=2</script><b>vet</b>'}]
+        if message == "/ask_question_box":  # Rasa sends a response's `custom` as a message of its own
+            return [{"text": "Je kunt een bemiddelaar ook anoniem een vraag stellen."},
+                    {"custom": {"link": "question_box"}}]
+        if message == "vreemde link":
+            return [{"text": "Kijk hier."}, {"custom": {"link": "https://example.org/"}}]
         if message == "traag graag":
             time.sleep(1.5)
             return [{"text": "Dat duurde even."}]

@@ -107,6 +107,28 @@ def test_talk_to_a_person_shows_the_phone_number(chat_backend, ctx):
     assert info.locator("a[href='tel:+31302340045']").count() == 1
 
 
+def test_the_anonymous_question_box_is_a_link_to_our_own_page(chat_backend, ctx):
+    page = ctx.new_page()
+    log = _open_chat(page, chat_backend.url)
+    log.get_by_text("Hoi, ik ben de chatbot.").wait_for()
+    page.get_by_role("button", name="Met een mens praten").click()  # the menu: the phone, then the question box
+    assert log.get_by_role("link", name="Stel je vraag anoniem aan een bemiddelaar").get_attribute("href") == \
+        chat_backend.url + "/vraag"
+    page.locator("#phw-input").fill("vreemde link")
+    page.keyboard.press("Enter")
+    log.get_by_text("Kijk hier.").wait_for()
+    assert log.locator("a[href^='https://example.org']").count() == 0  # only names of our pages, never an address
+    # the bot's answer carries the link by name; on the English page it leads to the English page
+    page = ctx.new_page()
+    log = _open_chat(page, chat_backend.url, "/en")
+    log.get_by_text("Hoi, ik ben de chatbot.").wait_for()
+    page.locator("#phw-input").fill("/ask_question_box")
+    page.keyboard.press("Enter")
+    log.get_by_text("anoniem een vraag stellen", exact=False).wait_for()
+    link = log.get_by_role("link", name="Ask a mediator your question anonymously")
+    assert link.get_attribute("href") == chat_backend.url + "/en/question"
+
+
 def test_nothing_is_kept_in_the_browser(chat_backend, ctx):
     page = ctx.new_page()
     log = _open_chat(page, chat_backend.url)
