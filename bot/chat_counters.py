@@ -50,16 +50,21 @@ class Reader:
     def __init__(self) -> None:
         self.action: str | None = None
         self.form: str | None = None
+        self.starts_exploring = False  # the turn's message would start "is this for me" if action_explore runs
 
     def keys(self, event: dict[str, Any]) -> list[tuple[str, str]]:
         kind = event.get("event")
         if kind == "user":
             self.action = self.form = None
-            return self._user(event.get("parse_data") or {}, event.get("text") or "")
+            self.starts_exploring = self._starts_exploring(event.get("parse_data") or {}, event.get("text") or "")
+            return []
         if kind == "action":
             self.action = event.get("name")
             if self.action in FORMS:
                 self.form = self.action
+            if self.action == "action_explore" and self.starts_exploring:
+                self.starts_exploring = False
+                return [("explore", "started")]
             return []
         if kind == "slot":
             return self._slot(event.get("name"), event.get("value"))
@@ -68,13 +73,14 @@ class Reader:
         return []
 
     @staticmethod
-    def _user(parse: dict, text: str) -> list[tuple[str, str]]:
+    def _starts_exploring(parse: dict, text: str) -> bool:
         # "Is this for me" starts with a typed question or the button without an answer (actions/explore.py);
-        # the answers to its three questions are buttons that carry one.
+        # the answers to its three questions are buttons that carry one. Counted only when action_explore runs: a
+        # form's free-text answer may be classified `explore` and is still the form's.
         if (parse.get("intent") or {}).get("name") != "explore":
-            return []
+            return False
         answered = any(e.get("entity") in EXPLORE_ENTITIES for e in parse.get("entities") or [])
-        return [] if text.startswith("/") and answered else [("explore", "started")]
+        return not (text.startswith("/") and answered)
 
     def _slot(self, name: str | None, value: Any) -> list[tuple[str, str]]:
         if name == "language" and self.action == "action_session_start" and value in ("nl", "en"):

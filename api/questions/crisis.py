@@ -32,8 +32,9 @@ class Verdict:
         return self.band in ("sure", "unsure")
 
     def lines(self) -> list[tuple[str, bool]]:
-        """Every help line, the ones that fit this text first and emphasised."""
-        first = (["help_112"] if self.acute else []) + [HELP_LINE[k] for k in self.kinds if k in HELP_LINE]
+        """Every help line, the ones that fit this text first and emphasised: as in the chat, the kind's own line,
+        then 112 when the words say it is acute."""
+        first = [HELP_LINE[k] for k in self.kinds if k in HELP_LINE] + (["help_112"] if self.acute else [])
         first = list(dict.fromkeys(first))
         return [(key, True) for key in first] + [(key, False) for key in ALL_LINES if key not in first]
 

@@ -96,15 +96,19 @@ async def each_route(requests: dict[str, dict]) -> dict[tuple[str, str, str], tu
 
 def test_every_route_of_the_channel_refuses_a_request_without_the_secret(caplog):
     caplog.set_level(logging.INFO)
-    answers = asyncio.run(each_route({
-        "none": {},
-        "wrong": {SECRET_HEADER: SECRET[:-1] + ("a" if SECRET[-1] != "a" else "b")},
-        "empty": {SECRET_HEADER: ""},
-        "right": {SECRET_HEADER: SECRET},
-    }))
+    try:
+        answers = asyncio.run(each_route({
+            "none": {},
+            "wrong": {SECRET_HEADER: SECRET[:-1] + ("a" if SECRET[-1] != "a" else "b")},
+            "empty": {SECRET_HEADER: ""},
+            "right": {SECRET_HEADER: SECRET},
+        }))
+    finally:
+        asyncio.set_event_loop_policy(None)  # Sanic's server installed uvloop's, which the later async tests lack
     refused = {key: answer for key, answer in answers.items() if key[0] != "right"}
     assert refused and all(answer == (401, "") for answer in refused.values()), refused
-    assert all(answer[0] == 200 for key, answer in answers.items() if key[0] == "right"), answers
+    # With the secret every route does its own work (the crisis route refuses this body as a 400 of its own).
+    assert all(answer[0] != 401 for key, answer in answers.items() if key[0] == "right"), answers
     assert answers[("right", "POST", "/webhooks/rest/webhook")] == (200, '[{"recipient_id":"s1","text":"ok"}]')
     assert "refused" in caplog.text
     assert TYPED not in caplog.text and "s1" not in caplog.text and SECRET[:8] not in caplog.text
