@@ -44,8 +44,8 @@ TEST_ENV = {
     "TF_CPP_MIN_LOG_LEVEL": "2",
     "PYTHONPATH": str(ROOT),
 }
-# What Rasa sends with every call of the action server (bot/endpoints.yml): a test that plays Rasa sends it too.
-ACTIONS_HEADERS = {"X-Intake-Secret": TEST_ENV["INTAKE_BOT_SECRET"]}
+# The header the backend sends to Rasa and Rasa to the action server: a test that plays either sends it too.
+BOT_SECRET_HEADERS = {"X-Intake-Secret": TEST_ENV["INTAKE_BOT_SECRET"]}
 
 
 def free_port() -> int:

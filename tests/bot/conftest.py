@@ -6,6 +6,7 @@ Test modules run on one session-wide event loop (`pytest.mark.asyncio(scope="ses
 once and shared by every conversation."""
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -30,6 +31,18 @@ from tests.intake_script import asked
 # The mark for async tests: they share the session's event loop, and with it the loaded agent. Put on each async
 # test, not on a module, so that a module's plain tests are not marked too (pytest-asyncio warns about those).
 session_loop = pytest.mark.asyncio(scope="session")
+
+
+def run_apart(coroutine):
+    """Run `coroutine` to its end on a loop of its own from a plain test. asyncio.run() would leave the thread without
+    a current loop (and Sanic's server installs uvloop's policy), and every async test after it would then fail."""
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(coroutine)
+    finally:
+        loop.close()
+        if type(asyncio.get_event_loop_policy()).__module__.startswith("uvloop"):
+            asyncio.set_event_loop_policy(None)
 
 ADMIN = {"INTAKE_ADMIN_EMAIL": "bot-tests@example.org", "INTAKE_ADMIN_PASSWORD": "bot tests horse battery staple",
          "INTAKE_ADMIN_TOTP_SECRET": base64.b32encode(b"bot-tests-totp-secret").decode()}

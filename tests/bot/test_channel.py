@@ -4,7 +4,6 @@ the channel refuses a request without the backend's secret. The whole channel, w
 in tests/e2e/test_chat_to_backend.py."""
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import uuid
@@ -15,6 +14,7 @@ import pytest
 from actions.summary import FIELD_NAMES
 from bot.channel import SECRET_HEADER, IntakeRestInput, as_rasa_input
 from tests import stack
+from tests.bot.conftest import run_apart
 
 
 def domain_payloads(domain) -> set[str]:
@@ -96,15 +96,12 @@ async def each_route(requests: dict[str, dict]) -> dict[tuple[str, str, str], tu
 
 def test_every_route_of_the_channel_refuses_a_request_without_the_secret(caplog):
     caplog.set_level(logging.INFO)
-    try:
-        answers = asyncio.run(each_route({
-            "none": {},
-            "wrong": {SECRET_HEADER: SECRET[:-1] + ("a" if SECRET[-1] != "a" else "b")},
-            "empty": {SECRET_HEADER: ""},
-            "right": {SECRET_HEADER: SECRET},
-        }))
-    finally:
-        asyncio.set_event_loop_policy(None)  # Sanic's server installed uvloop's, which the later async tests lack
+    answers = run_apart(each_route({
+        "none": {},
+        "wrong": {SECRET_HEADER: SECRET[:-1] + ("a" if SECRET[-1] != "a" else "b")},
+        "empty": {SECRET_HEADER: ""},
+        "right": {SECRET_HEADER: SECRET},
+    }))
     refused = {key: answer for key, answer in answers.items() if key[0] != "right"}
     assert refused and all(answer == (401, "") for answer in refused.values()), refused
     # With the secret every route does its own work (the crisis route refuses this body as a 400 of its own).

@@ -23,7 +23,7 @@ def rasa(tmp_path_factory):
 
 
 def crisis(url: str, body) -> httpx.Response:
-    return httpx.post(f"{url}/webhooks/rest/crisis", json=body, timeout=30)
+    return httpx.post(f"{url}/webhooks/rest/crisis", json=body, headers=stack.BOT_SECRET_HEADERS, timeout=30)
 
 
 def test_a_clear_suicide_message_is_sure_and_of_its_kind(rasa):
@@ -44,7 +44,7 @@ def test_a_body_without_text_is_refused(rasa):
         r = crisis(url, body)
         assert r.status_code == 400, body
     # The channel's own routes are still there beside it.
-    assert httpx.get(f"{url}/webhooks/rest/", timeout=10).json() == {"status": "ok"}
+    assert httpx.get(f"{url}/webhooks/rest/", headers=stack.BOT_SECRET_HEADERS, timeout=10).json() == {"status": "ok"}
 
 
 @pytest.mark.parametrize("parsed, verdict", [

@@ -4,7 +4,6 @@ the right password and CA work, a wrong password or an unknown CA is refused, an
 stores speak plain Redis without AUTH (as the scale-out tests' shared Redis)."""
 from __future__ import annotations
 
-import asyncio
 import datetime
 import ipaddress
 import os
@@ -25,6 +24,7 @@ from rasa.utils.endpoints import read_endpoint_config
 
 from bot import serve
 from tests import stack
+from tests.bot.conftest import run_apart
 
 ENDPOINTS = str(stack.ROOT / "bot" / "endpoints.redis.yml")
 PASSWORD = secrets.token_urlsafe(24)
@@ -124,8 +124,8 @@ def round_trip(tracker_store: TrackerStore, lock_store: LockStore) -> list[str]:
     """Save a conversation, read it back, take a lock: what a turn does with the stores."""
     sender = f"redis-test-{secrets.token_hex(4)}"
     tracker = DialogueStateTracker.from_events(sender, [UserUttered("hallo")])
-    asyncio.run(tracker_store.save(tracker))
-    back = asyncio.run(tracker_store.retrieve(sender))
+    run_apart(tracker_store.save(tracker))
+    back = run_apart(tracker_store.retrieve(sender))
     assert lock_store.issue_ticket(sender) == 0
     return [event.text for event in back.events if isinstance(event, UserUttered)]
 
@@ -139,7 +139,7 @@ def test_a_wrong_or_missing_password_is_refused(monkeypatch, redis_servers, pass
     env = {"INTAKE_REDIS_PASSWORD": password} if password else {}
     tracker_store, lock_store = stores(monkeypatch, redis_servers["plain"], **env)
     with pytest.raises(redis.AuthenticationError):
-        asyncio.run(tracker_store.save(DialogueStateTracker.from_events("x", [UserUttered("hallo")])))
+        run_apart(tracker_store.save(DialogueStateTracker.from_events("x", [UserUttered("hallo")])))
     with pytest.raises(LockError, match="(?i)auth|WRONGPASS|password"):  # Rasa's wrapper of the same refusal
         lock_store.issue_ticket("x")
 
@@ -160,7 +160,7 @@ def test_tls_refuses_a_server_its_ca_did_not_sign(monkeypatch, redis_servers, tm
     tracker_store, lock_store = stores(monkeypatch, redis_servers["tls"], INTAKE_REDIS_PASSWORD=PASSWORD,
                                        INTAKE_REDIS_TLS="true", INTAKE_REDIS_CA_CERTS=str(other_ca))
     with pytest.raises(redis.ConnectionError, match="CERTIFICATE_VERIFY_FAILED"):
-        asyncio.run(tracker_store.retrieve("x"))
+        run_apart(tracker_store.retrieve("x"))
     with pytest.raises(LockError, match="CERTIFICATE_VERIFY_FAILED"):
         lock_store.issue_ticket("x")
 

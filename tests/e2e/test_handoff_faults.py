@@ -106,7 +106,7 @@ def test_burst_of_handoffs_survives_a_killed_backend(tmp_path, database_url, cap
     lock, killed = threading.Lock(), threading.Event()
 
     def confirm(i: int) -> None:
-        r = httpx.post(webhook, json=handoff_call(i), headers=stack.ACTIONS_HEADERS, timeout=30)
+        r = httpx.post(webhook, json=handoff_call(i), headers=stack.BOT_SECRET_HEADERS, timeout=30)
         r.raise_for_status()
         found = REFERENCE.findall(json.dumps(r.json()["responses"]))
         assert len(set(found)) == 1, r.json()["responses"]
@@ -232,12 +232,12 @@ def test_database_outage_chat_keeps_answering_and_nothing_is_lost(tmp_path, answ
     actions, webhook = stack.start_actions(tmp_path, backend_url, outbox)
     try:
         calls = [handoff_call(i) for i in range(40)]
-        before = [httpx.post(webhook, json=c, headers=stack.ACTIONS_HEADERS, timeout=30).json() for c in calls[:10]]
+        before = [httpx.post(webhook, json=c, headers=stack.BOT_SECRET_HEADERS, timeout=30).json() for c in calls[:10]]
         forwarder.cut()
         chat = httpx.post(f"{backend_url}/api/chat", json={"sender": str(uuid.uuid4()), "message": "hallo"},
                           timeout=10)
         assert chat.status_code == 200 and chat.json()[0]["text"] == "Ik ben er nog."
-        during = [httpx.post(webhook, json=c, headers=stack.ACTIONS_HEADERS, timeout=30).json() for c in calls[10:]]
+        during = [httpx.post(webhook, json=c, headers=stack.BOT_SECRET_HEADERS, timeout=30).json() for c in calls[10:]]
         assert all("utter_handoff_pending" in json.dumps(r["responses"]) for r in during), [r["responses"] for r in during][:3]
         forwarder.restore()
         confirmed = [REFERENCE.findall(json.dumps(r["responses"]))[0] for r in before + during]
