@@ -14,12 +14,12 @@ from api.statistics.figures import Figures, Table
 ODS_MIME = "application/vnd.oasis.opendocument.spreadsheet"
 
 
-def rows(table: Table, result: Figures) -> list[list]:
+def rows(table: Table, result: Figures) -> list[list[str | int]]:
     """One table as rows of a sheet: a header, a line per category (count and share per period), the total."""
     spec = table.spec
     current, previous = result.period.label(), result.previous.label()
     if not table.wide:
-        out = [[spec.title, f"{current} aantal", f"{current} aandeel %", f"{previous} aantal",
+        out: list[list[str | int]] = [[spec.title, f"{current} aantal", f"{current} aandeel %", f"{previous} aantal",
                 f"{previous} aandeel %"]]
         for row, label in spec.rows:
             cells = [table.cells[p][row]["n"] for p in ("current", "previous")]
@@ -47,7 +47,8 @@ def to_csv(result: Figures) -> str:
 
 def _cell(value) -> str:
     if isinstance(value, int):
-        return f'<table:table-cell office:value-type="float" office:value="{value}"><text:p>{value}</text:p></table:table-cell>'
+        return (f'<table:table-cell office:value-type="float" office:value="{value}">'
+                f'<text:p>{value}</text:p></table:table-cell>')
     return f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}</text:p></table:table-cell>'
 
 

@@ -1,10 +1,12 @@
 """The figures of the Cijfers page and the API: the tables of the annual report, added up from the statistics
-counts by the database, with small counts suppressed (api.statistics.suppress) for the chosen period and the period before."""
+counts by the database, with small counts suppressed (api.statistics.suppress) for the chosen period and the
+period before."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -21,7 +23,12 @@ GROUP_LABELS = {"violence": "Geweld", "sexual": "Zeden en grensoverschrijdend ge
                 "other": "Overig", "unknown": "Onbekend"}
 
 
-def _options(field_name: str, values) -> tuple:
+# One group of the database's counts: the grouping's column names -> their values.
+Key = dict[str, Any]
+Options = tuple[tuple[str, str], ...]  # (code, label) of each row or column
+
+
+def _options(field_name: str, values: Iterable[str]) -> Options:
     return tuple((v, labels.answer(field_name, v)) for v in values)
 
 
@@ -40,17 +47,17 @@ class Spec:
     title: str
     note: str
     source: str  # "intake" or "course": the statistics table its `by` columns are in
-    rows: tuple
-    rows_of: Callable[[tuple], tuple]
+    rows: Options
+    rows_of: Callable[[Key], tuple[str, ...]]
     total: str | None = None
     partition: bool = True  # False: one registration may count in several rows (no sum to check)
-    columns: tuple = (("n", "Aantal"),)
-    column_of: Callable[[tuple], str] = lambda key: "n"
+    columns: Options = (("n", "Aantal"),)
+    column_of: Callable[[Key], str] = lambda key: "n"
     column_totals: str | None = None  # with several columns: the cell of each column's total, "{column}" filled in
-    by: tuple = ()
+    by: tuple[str, ...] = ()
 
 
-def _taken_on(k):
+def _taken_on(k: Key) -> bool:
     return k["outcome"] == "taken_on"
 
 
@@ -141,12 +148,12 @@ class Table:
         return len(self.spec.columns) > 1
 
 
-def _count(spec: Spec, grouped: Counter) -> dict[str, int]:
+def _count(spec: Spec, grouped: Counter[tuple[Any, ...]]) -> dict[str, int]:
     """Raw counts of one table, named "<table>:<row>:<column>"; the row totals of a wide table in column "total".
     `grouped`: a quarter's counts added up by `spec.by` (values in that order) -> count."""
-    counts = Counter()
-    for values, n in grouped.items():
-        key = dict(zip(spec.by, values))
+    counts: Counter[tuple[str, str]] = Counter()
+    for categories, n in grouped.items():
+        key = dict(zip(spec.by, categories, strict=True))
         column = spec.column_of(key)
         for row in spec.rows_of(key):
             counts[row, column] += n
@@ -164,6 +171,7 @@ def _sums(spec: Spec) -> list[tuple[str, list[str]]]:
     if len(spec.columns) == 1:
         return [(total, [f"{spec.key}:{r}:n" for r in rows])] if spec.partition else []
     columns = [col for col, _ in spec.columns]
+    assert spec.column_totals is not None, "a wide table names its column totals"
     return ([(f"{spec.key}:{r}:total", [f"{spec.key}:{r}:{c}" for c in columns]) for r in rows]
             + [(spec.column_totals.format(column=c), [f"{spec.key}:{r}:{c}" for r in rows]) for c in columns]
             + [(total, [f"{spec.key}:{r}:total" for r in rows])])
@@ -177,14 +185,15 @@ def _rank(name: str) -> int:
     return 2 if name.endswith(RECEIVED) else 1 if name.startswith("None|") else 0
 
 
-def _year_cells(grouped: dict[tuple, Counter]) -> dict[int | None, dict[str, Cell]]:
+def _year_cells(grouped: dict[tuple[str, ...], Counter[tuple[Any, ...]]]) -> dict[int | None, dict[str, Cell]]:
     """The cells of a year and of each of its quarters, suppressed together: the year's count is the sum of its
     quarters' counts, so a "<5" of one quarter must not follow from the year's figure and the other quarters'.
     `grouped`: per grouping (Spec.by), (quarter, *values) -> count."""
-    by_quarter = {quarter: {by: Counter() for by in grouped} for quarter in QUARTERS[1:]}
+    by_quarter: dict[int | None, dict[tuple[str, ...], Counter[tuple[Any, ...]]]] = {
+        quarter: {by: Counter() for by in grouped} for quarter in QUARTERS[1:]}
     for by, counted in grouped.items():
-        for (quarter, *values), n in counted.items():
-            by_quarter[quarter][by][tuple(values)] = n
+        for (quarter, *categories), n in counted.items():
+            by_quarter[quarter][by][tuple(categories)] = n
     values: dict[str, int] = {}
     for quarter, own in by_quarter.items():
         cells = {RECEIVED: sum(own[SPECS[0].by].values())}
@@ -250,22 +259,23 @@ def figures(session: Session, period: Period) -> Figures:
     return Figures(period, period.before(), [_table(spec, by_period) for spec in SPECS])
 
 
-def as_json(result: Figures) -> dict:
+def as_json(result: Figures) -> dict[str, Any]:
     """The API's body: every table with, per period, each row's count ("<5" or "x" when hidden) and share."""
-    def cell(c: Cell) -> dict:
+    def cell(c: Cell) -> dict[str, Any]:
         return {"count": c.public(), "share": c.share}
 
     tables = []
     for table in result.tables:
         spec = table.spec
-        body = {"key": spec.key, "title": spec.title, "note": spec.note, "rows": []}
+        rows: list[dict[str, Any]] = []
+        body: dict[str, Any] = {"key": spec.key, "title": spec.title, "note": spec.note, "rows": rows}
         for row, label in spec.rows:
-            entry = {"key": row, "label": label}
+            entry: dict[str, Any] = {"key": row, "label": label}
             for period in ("current", "previous"):
                 cells = table.cells[period][row]
                 entry[period] = (cell(cells["n"]) if not table.wide else
                                  {col: cell(cells[col]) for col in (*dict(spec.columns), "total")})
-            body["rows"].append(entry)
+            rows.append(entry)
         if table.wide:
             body["columns"] = [{"key": c, "label": label} for c, label in spec.columns]
         if "total" in table.cells["current"]:  # stages and kinds of the chat have none

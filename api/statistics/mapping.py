@@ -1,4 +1,5 @@
-"""From a registration to the coarse categories it is counted under in the statistics, derived where honest, "unknown" otherwise."""
+"""From a registration to the coarse categories it is counted under in the statistics, derived where honest,
+"unknown" otherwise."""
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo

@@ -48,7 +48,7 @@ class ChatCountIn(BaseModel):
     count: int = Field(ge=0, le=1_000_000)
 
     @model_validator(mode="after")
-    def known(self) -> "ChatCountIn":
+    def known(self) -> ChatCountIn:
         if self.key not in dict(METRICS.get(self.metric, ())):
             raise ValueError("unknown metric or key")
         return self
@@ -79,7 +79,7 @@ class ChatCountsIn(BaseModel):
              dependencies=[Depends(require_service_token)])
 def add_chat_counts(data: ChatCountsIn, session: SessionDep) -> None:
     """Adds the counts to the day's (a retry that was stored after all counts twice: accepted for counts)."""
-    counts = Counter()
+    counts: Counter[tuple[str, str]] = Counter()
     for item in data.counts:
         counts[item.metric, item.key] += item.count
     chat.add(session, data.day, counts)

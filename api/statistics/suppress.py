@@ -13,12 +13,14 @@ from collections.abc import Callable
 
 SMALL = 5
 Sums = list[tuple[str, list[str]]]  # (total cell, the cells that add up to it)
+Interval = tuple[float, float]  # lowest and highest possible value; math.inf: no upper bound
 
 
-def bounds(values: dict[str, int], hidden: dict[str, str], sums: Sums, rounds: int = 200) -> dict[str, tuple]:
+def bounds(values: dict[str, int], hidden: dict[str, str], sums: Sums, rounds: int = 200) -> dict[str, Interval]:
     """What a reader of the shown figures can know of each cell: (lowest, highest) possible value."""
-    box = {name: ((0, SMALL - 1) if hidden.get(name) == "small" else (SMALL, math.inf) if name in hidden
-                  else (value, value)) for name, value in values.items()}
+    box: dict[str, Interval] = {
+        name: ((0, SMALL - 1) if hidden.get(name) == "small" else (SMALL, math.inf) if name in hidden
+               else (value, value)) for name, value in values.items()}
     for _ in range(rounds):
         changed = False
         for total, members in sums:
@@ -30,7 +32,7 @@ def bounds(values: dict[str, int], hidden: dict[str, str], sums: Sums, rounds: i
             if new_total != box[total]:
                 box[total], changed = new_total, True
             t_low, t_high = box[total]
-            for m, low, high in zip(members, lows, highs):
+            for m, low, high in zip(members, lows, highs, strict=True):
                 # the rest's most: unbounded while any other part is (inf - inf would be nan)
                 rest_high = (math.inf if unbounded - (high == math.inf) else
                              finite_high - (0 if high == math.inf else high))
