@@ -150,3 +150,11 @@ async def test_the_question_box_in_english(chat):
     await chat("in English please")
     await chat("/ask_question_box")
     assert "anonymously" in chat.text and {"link": "question_box"} in [r.get("custom") for r in chat.replies]
+
+
+async def test_asked_about_anonymity_the_question_box_is_offered_and_the_code_explained(chat):
+    await chat("kan ik anoniem blijven?")
+    assert "naam niet te geven" in chat.text and "/ask_question_box" in [b["payload"] for b in chat.buttons]
+    await chat("/ask_question_box")
+    assert "zonder code kun je het antwoord niet meer lezen" in chat.text
+    assert {"link": "question_box"} in [r.get("custom") for r in chat.replies]
