@@ -18,8 +18,7 @@ from contract import CHOICES, MAX_LENGTH, OFFERED, UNKNOWN
 from actions.handoff import build_record
 from actions.registry import FORMS, form_validator
 from tests import stack
-from tests.actions.conftest import make_tracker
-from tests.actions.test_validation import ANSWERED
+from tests.actions.helpers import ANSWERED, make_tracker
 
 DOMAIN_FILES = sorted((stack.ROOT / "bot" / "domain").glob("*.yml"))
 # Offered values without a button, and why: the referral form sets role "professional" itself.

@@ -11,7 +11,7 @@ from cryptography.fernet import Fernet, InvalidToken
 
 from actions.outbox import Outbox
 from tests import stack
-from tests.actions.conftest import settings_for
+from tests.actions.helpers import settings_for
 
 OLD, NEW = Fernet.generate_key().decode(), Fernet.generate_key().decode()
 

@@ -7,8 +7,7 @@ import pytest
 
 from api.statistics.chat_keys import METRICS
 from tests.api.helpers import SERVICE_TOKEN, raw_rows
-from tests.api.test_workflow import desk, signed_in  # noqa: F401
-from tests.api.test_workspace import signed_in as page_signed_in
+from tests.api.pages import page_signed_in
 
 SERVICE = {"Authorization": f"Bearer {SERVICE_TOKEN}"}
 

@@ -22,9 +22,8 @@ from api.statistics import figures as figures_module
 from api.statistics import service as statistics
 from api.statistics.mapping import row_values
 from api.statistics.models import CourseCount
-from tests.api.helpers import raw_rows
-from tests.api.test_workflow import DECLINED, TAKEN_ON, assign, desk, new_registration, signed_in, status  # noqa: F401
-from tests.api.test_workspace import signed_in as page_signed_in
+from tests.api.helpers import DECLINED, TAKEN_ON, assign, new_registration, raw_rows, signed_in, status
+from tests.api.pages import page_signed_in
 
 INTAKE_COLUMNS = {"year", "quarter", "channel", "kind", "role", "referrer", "language", "province", "count"}
 COURSE_COLUMNS = {"year", "quarter", "event_kind", "outcome", "decline_reason", "initiative", "contact_made",
