@@ -8,10 +8,8 @@ import json
 import logging
 import re
 import statistics
-import threading
 import time
 from datetime import date, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from fastapi.testclient import TestClient
@@ -25,6 +23,7 @@ from api.questions.models import QuestionThread
 from tests import stack
 from tests.api.helpers import DESK, cli, raw_rows
 from tests.api.pages import page_signed_in
+from tests.stub_server import Request, StubServer
 
 CODE = re.compile(r"data-pickup-code>([^<]+)<")
 SAME_SITE = {"Sec-Fetch-Site": "same-origin"}  # what a browser sends with a post from our own page
@@ -223,39 +222,20 @@ def test_rasa_away_shows_the_helplines_above_the_code(client, db):
     assert db.scalar(select(QuestionThread)) is not None  # stored all the same
 
 
-class CrisisRasa:
+def crisis_verdict(request: Request) -> tuple:
     """Rasa's crisis route as bot/channel.py answers it, by a script keyed on the text (a dependency)."""
-
-    def __init__(self) -> None:
-        def verdict(text: str) -> dict:
-            if "leven" in text:
-                return {"band": "sure", "kinds": ["suicide"], "acute": False}
-            return {"band": "none", "kinds": [], "acute": False}
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                payload = json.dumps(verdict(body["text"])).encode()
-                self.send_response(200 if self.path == "/webhooks/rest/crisis" else 404)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    if "leven" in request.json()["text"]:
+        verdict = {"band": "sure", "kinds": ["suicide"], "acute": False}
+    else:
+        verdict = {"band": "none", "kinds": [], "acute": False}
+    return (200 if request.path == "/webhooks/rest/crisis" else 404), verdict
 
 
 @pytest.fixture
 def crisis_rasa(env, monkeypatch):
-    rasa = CrisisRasa()
-    monkeypatch.setenv("INTAKE_RASA_URL", rasa.url)
-    yield rasa
-    rasa.server.shutdown()
+    with StubServer(crisis_verdict) as rasa:
+        monkeypatch.setenv("INTAKE_RASA_URL", rasa.url)
+        yield rasa
 
 
 def test_the_crisis_net_orders_the_helplines_by_the_kind(crisis_rasa, client, db):
