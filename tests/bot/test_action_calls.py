@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from aiohttp import web
 from rasa.core.actions.action import RemoteAction
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.rasa_patches import action_calls
-from tests.bot.conftest import session_loop
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_a_real_action_call_arrives_as_rasa_writes_it(chat):
     assert EndpointConfig.session is action_calls.session  # as the served process and the agent have it
     await chat("hoi, ik ben Zoë en ik twijfel of dit iets voor mij is")  # not ASCII: UTF-8 instead of \u escapes

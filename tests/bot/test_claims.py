@@ -9,7 +9,6 @@ from __future__ import annotations
 import ast
 import re
 import runpy
-from pathlib import Path
 
 import pytest
 import yaml

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from tests import stack
-from tests.bot.conftest import Chat, session_loop
+from tests.bot.helpers import Chat
 
 FAQ = yaml.safe_load((stack.ROOT / "bot" / "domain" / "faq.yml").read_text(encoding="utf-8"))["responses"]
 EN = [{"type": "slot", "name": "language", "value": "en"}]
@@ -74,7 +74,7 @@ def test_every_new_topic_has_a_question_in_each_language():
         "waiting_time", "who_attends", "records"}
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_most_new_topics_get_their_own_answer_in_the_visitors_language(agent):
     missed = []
     for topic, dutch, english in QUESTIONS:
@@ -88,7 +88,7 @@ async def test_most_new_topics_get_their_own_answer_in_the_visitors_language(age
     assert 2 * len(QUESTIONS) - len(missed) >= MIN_OWN_ANSWERS, missed
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_someone_who_got_a_letter_is_greeted_and_may_say_no(chat):
     await chat("ik heb post van jullie gehad, iemand wil met mij praten")
     assert "Nee zeggen mag" in chat.text and "niets te beslissen" in chat.text
@@ -96,20 +96,20 @@ async def test_someone_who_got_a_letter_is_greeted_and_may_say_no(chat):
     assert "Een ontmoeting is maar één van de opties" in chat.text
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_withdrawing_is_not_the_answer_about_registering(chat):
     await chat("ik wil mijn aanmelding toch intrekken")
     assert await selected(chat) == "faq/withdraw"
     assert "030 234 00 45" in chat.text and "code" in chat.text
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_several_people_is_not_the_answer_about_what_is_punishable(chat):
     await chat("ze waren met z'n drieën, kan bemiddeling dan ook")
     assert await selected(chat) != "faq/not_punishable"  # whether it is several_people: the test above
 
 
-@session_loop
+@pytest.mark.session_loop
 @pytest.mark.parametrize("question", ["ik ben rechercheur, hoe kan ik iemand bij jullie aanmelden",
                                       "I work as a lawyer, how do I refer someone to you?"])
 async def test_a_professional_asking_how_to_refer_hears_about_consent(chat, question):
@@ -118,7 +118,7 @@ async def test_a_professional_asking_how_to_refer_hears_about_consent(chat, ques
         or "your client agrees" in chat.text
 
 
-@session_loop
+@pytest.mark.session_loop
 @pytest.mark.parametrize("question", ["wij zijn een basisschool en willen zelf hulp na een voorval",
                                       "our company would like to ask you for mediation ourselves"])
 async def test_a_school_or_employer_asking_for_itself(chat, question):
@@ -152,7 +152,7 @@ def test_fixed_answers_say_it(topic, nl, en, nl_fragment, en_fragment):
     assert nl_fragment in answer(topic, "nl") and en_fragment in answer(topic, "en")
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_fixed_answers_are_given_in_both_languages(agent):
     missed = []
     for topic, dutch, english, nl_fragment, en_fragment in FIXED:
@@ -166,7 +166,7 @@ async def test_fixed_answers_are_given_in_both_languages(agent):
     assert 2 * len(FIXED) - len(missed) >= MIN_FIXED_ANSWERS, missed
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_welcome_says_what_the_chat_keeps(chat):
     await chat("/greet")
     assert "60 minuten na je laatste bericht" in chat.text and "bewaar niets" not in chat.text
