@@ -9,10 +9,10 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 

@@ -54,11 +54,11 @@ def line(label: str, values: list[float]) -> str:
 # --- 1. bulk data ---------------------------------------------------------------------------------------
 def bulk_insert(database_url: str, rows: int, seed: int = 42) -> float:
     """Insert `rows` made-up registrations; returns the seconds it took."""
-    from contract import CONSENT_VERSION, new_reference
     from api.core.config import get_settings
     from api.core.db import make_engine
     from api.registrations.models import Registration
     from api.registrations.schemas import CallTime, ContactForm, EventKind, Region, Role, Setting, WhenHappened
+    from contract import CONSENT_VERSION, new_reference
 
     os.environ["DATABASE_URL"] = database_url
     get_settings.cache_clear()

@@ -4,7 +4,8 @@
 
 Works in a schema `bench_<random>` of the database `test` on 127.0.0.1:5432 (trust auth), migrated with Alembic and
 dropped at the end. Counts --rows made-up registrations for 2026 and as many for 2025 (the page compares with the
-year before) into the statistics tables (a row per combination of categories with its count), starts the backend (tests/stack.py), signs in as an admin and times `GET /staff/cijfers`
+year before) into the statistics tables (a row per combination of categories with its count), starts the backend
+(tests/stack.py), signs in as an admin and times `GET /staff/cijfers`
 for the year (and for a quarter, and `GET /api/statistics`), one request at a time. The page reads only the
 statistics tables, so no registrations are needed. Prints p50/p95/p99 and the backend's CPU time per request
 (steadier when other work shares the machine; PostgreSQL's own CPU is not in it); the last line is the year
@@ -73,7 +74,7 @@ def bulk_insert(database_url: str, rows: int, years=(2025, 2026), seed: int = 42
     with engine.begin() as conn:
         for model, names in TABLES:
             columns = ("year", "quarter", *names)
-            conn.execute(model.__table__.insert(), [dict(zip(columns, key), count=n)
+            conn.execute(model.__table__.insert(), [dict(zip(columns, key, strict=True), count=n)
                                                     for key, n in counted[model].items()])
     # Tables filled over a year have been vacuumed and analysed by autovacuum.
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

@@ -47,7 +47,8 @@ def test_only_known_metrics_and_keys_a_day_and_sane_counts(client, engine, body)
 
 def test_counts_are_added_per_day_metric_and_key(client, engine):
     assert send(client, "2026-03-02", [("faq", "cost", 2), ("conversations", "nl", 3)]).status_code == 204
-    assert send(client, "2026-03-02", [("faq", "cost", 5), ("faq", "cost", 1), ("crisis", "suicide", 1)]).status_code == 204
+    counts = [("faq", "cost", 5), ("faq", "cost", 1), ("crisis", "suicide", 1)]
+    assert send(client, "2026-03-02", counts).status_code == 204
     assert send(client, "2026-03-03", [("faq", "cost", 4), ("faq", "privacy", 0)]).status_code == 204
     assert stored(engine) == {("2026-03-02", "faq", "cost"): 8, ("2026-03-02", "conversations", "nl"): 3,
                               ("2026-03-02", "crisis", "suicide"): 1, ("2026-03-03", "faq", "cost"): 4}

@@ -49,7 +49,8 @@ def test_create_admin_prints_totp_that_signs_in(env, db):
     assert token
 
 
-@pytest.mark.parametrize("stdin", ["a@example.org\nkort\nkort\n", "a@example.org\nlang genoeg wachtwoord\nanders wel\n"])
+@pytest.mark.parametrize("stdin", ["a@example.org\nkort\nkort\n",
+                                   "a@example.org\nlang genoeg wachtwoord\nanders wel\n"])
 def test_create_admin_refuses_weak_or_mismatched_password(env, db, stdin):
     run = cli("create-admin", env=env, stdin=stdin)
     assert run.returncode == 1

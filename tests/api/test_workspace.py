@@ -61,7 +61,8 @@ def test_production_cookies_are_host_only_and_secure_even_behind_plain_http(engi
     get_settings.cache_clear()
     user, secret = account(db, "intake")
     with TestClient(create_app()) as client:
-        cookies = [c for path in ("/aanmelden", "/staff/aanmelden") for c in client.get(path).headers.get_list("set-cookie")]
+        cookies = [c for path in ("/aanmelden", "/staff/aanmelden")
+                   for c in client.get(path).headers.get_list("set-cookie")]
     with TestClient(create_app(), base_url="https://testserver") as client:
         cookies += Desk(client).sign_in(user.email, pyotp.TOTP(secret).now()).headers.get_list("set-cookie")
     names = {c.split("=", 1)[0] for c in cookies}

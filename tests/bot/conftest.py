@@ -56,7 +56,7 @@ def backend(stack_dir):
         try:
             proc, url = stack.start_backend(stack_dir, f"sqlite:///{stack_dir / 'intake.sqlite3'}", env=ADMIN)
         except Exception as exc:  # keep the bot's tests useful while the backend is being built
-            warnings.warn(f"backend did not start ({type(exc).__name__}); hand-offs stay in the outbox")
+            warnings.warn(f"backend did not start ({type(exc).__name__}); hand-offs stay in the outbox", stacklevel=1)
     if proc is None:
         yield Backend(f"http://127.0.0.1:{stack.free_port()}", False, outbox)
         return

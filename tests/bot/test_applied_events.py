@@ -1,5 +1,6 @@
-"""bot/rasa_patches/applied_events.py: the applied events a tracker carries forward are, after every event, the very events
-Rasa's own `applied_events()` gives, for real conversations of the trained bot and for the rare events they lack."""
+"""bot/rasa_patches/applied_events.py: the applied events a tracker carries forward are, after every event, the very
+events Rasa's own `applied_events()` gives, for real conversations of the trained bot and for the rare events they
+lack."""
 from __future__ import annotations
 
 from collections import deque

@@ -75,7 +75,8 @@ def test_acute_words_add_112_to_a_sure_answer():
 def test_harm_expected_tonight_adds_112_to_the_helpline_of_its_kind():
     child = decided("mijn stiefvader komt vannacht weer naar mijn kamer en ik ben bang", 0.95, "domestic_violence")
     assert entities(child)["crisis_acute"] == ["yes"]
-    assert entities(decided("he said he will hurt my mum tonight", 0.95, "domestic_violence"))["crisis_acute"] == ["yes"]
+    tonight = decided("he said he will hurt my mum tonight", 0.95, "domestic_violence")
+    assert entities(tonight)["crisis_acute"] == ["yes"]
     # A habit is not within hours: the kind's helpline, without 112.
     habit = decided("mijn vader slaat ons elke dag weer", 0.95, "domestic_violence")
     assert "crisis_acute" not in entities(habit)

@@ -13,7 +13,8 @@ CHECK = '/crisis_check{"crisis_type":"danger","crisis_prior":"faq/cost"}'
 @pytest.mark.session_loop
 async def test_an_unsure_message_is_asked_about_with_112_on_the_same_line(chat):
     await chat(CHECK)
-    assert chat.text == "Ik wil je goed begrijpen. Gebeurt dit nu, of gaat het over vroeger? Ben je nu in gevaar? Bel 112."
+    assert chat.text == ("Ik wil je goed begrijpen. Gebeurt dit nu, of gaat het over vroeger? "
+                         "Ben je nu in gevaar? Bel 112.")
     assert [b["payload"] for b in chat.buttons] == ["/crisis_now", "/crisis_past"]
 
 

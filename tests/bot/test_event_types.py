@@ -1,5 +1,5 @@
-"""bot/rasa_patches/event_types.py: every event name finds the class Rasa's own search finds, unknown names get Rasa's default or
-Rasa's error, and a conversation written the way the Redis store writes it reads back as the same events."""
+"""bot/rasa_patches/event_types.py: every event name finds the class Rasa's own search finds, unknown names get Rasa's
+default or Rasa's error, and a conversation written the way the Redis store writes it reads back as the same events."""
 from __future__ import annotations
 
 import pytest

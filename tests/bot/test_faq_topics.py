@@ -28,7 +28,8 @@ async def selected(chat) -> str:
 
 # (topic, Dutch question, English question): typed as visitors type them, never in the training data.
 QUESTIONS = [
-    ("other_is_family", "het gaat om iemand uit mijn gezin, mijn stiefbroer", "the person who did this is my own uncle"),
+    ("other_is_family", "het gaat om iemand uit mijn gezin, mijn stiefbroer",
+     "the person who did this is my own uncle"),
     ("minor", "ik ben pas 13, mag ik dit al doen?", "I am 16 years old, am I allowed to sign up?"),
     ("used_against_me", "als ik eerlijk vertel wat ik gedaan heb, kan dat dan als bewijs tegen mij dienen?",
      "if I confess to the mediator, can that be used as proof against me?"),
@@ -36,9 +37,11 @@ QUESTIONS = [
      "if I choose mediation now, am I still allowed to file a police report next year?"),
     ("affects_sentence", "zorgt meedoen ervoor dat hij een lagere straf krijgt",
      "would joining this make the judge go easier on me?"),
-    ("mediator_training", "wat hebben die bemiddelaars voor scholing gehad", "what kind of education do the mediators have?"),
+    ("mediator_training", "wat hebben die bemiddelaars voor scholing gehad", "what kind of education do the "
+                                                                             "mediators have?"),
     ("travel_costs", "wordt mijn buskaartje naar de afspraak betaald", "is the bus fare to the meeting paid back?"),
-    ("video_call", "kunnen we het gesprek via de webcam doen", "could we talk through a video link instead of in person?"),
+    ("video_call", "kunnen we het gesprek via de webcam doen", "could we talk through a video link instead of in "
+                                                               "person?"),
     ("meeting_place", "in welk gebouw is zo'n ontmoeting", "at what location would we meet?"),
     ("withdraw", "hoe kan ik mijn aanmelding van vorige week terugnemen", "how can I take back my sign-up?"),
     ("got_letter", "er zat een envelop van jullie in de bus over contact",

@@ -1,5 +1,5 @@
-"""bot/rasa_patches/graph_runner.py: the trained model's graphs, run node after node, give what Dask's runner gives: the same
-parse of typed and clicked messages, and the same next action at every step of a real conversation."""
+"""bot/rasa_patches/graph_runner.py: the trained model's graphs, run node after node, give what Dask's runner gives: the
+same parse of typed and clicked messages, and the same next action at every step of a real conversation."""
 from __future__ import annotations
 
 import pytest
