@@ -100,14 +100,14 @@ audit: envs
 	@test -f $(AUDIT) || { echo "make audit: $(AUDIT) is missing (the advisory snapshot, see docs/pip-audit.md)" >&2; exit 1; }
 	$(API)/python $(AUDIT) --accepted docs/advisories-accepted.txt .venv/bot .venv/api
 
-# The audit first. The bot's pytest 8 (rasa pins packaging<21, pytest 9 needs >=22) would put its temporary files
+# Lint and the audit first. The bot's pytest 8 (rasa pins packaging<21, pytest 9 needs >=22) would put its temporary files
 # under the predictable /tmp/pytest-of-<user> (PYSEC-2026-1845): --basetemp gives it a 0700 folder of our own.
-test: audit envs $(MODEL) chromium
+test: lint audit envs $(MODEL) chromium
 	$(BOT)/rasa data validate --config config.yml --domain bot/domain --data data
 	@mkdir -p var
 	$(BOT)/python -m pytest -q --basetemp=var/pytest-bot tests/actions tests/bot
 	$(BOT)/python -m bot.serve test core --model $(MODEL) --stories tests/stories --endpoints bot/endpoints.yml --fail-on-prediction-errors --out var/test-results/core
-	$(BOT)/python -m tests.bot.evaluate
+	$(BOT)/python -m bot.evaluate
 	$(API)/python -m pytest -q tests/api tests/e2e
 
 # Chat turns against our config and the stock `rasa init` config (last line: turns/s=.. p95_ms=.. vs_stock=..x),
@@ -120,7 +120,7 @@ bench: envs $(MODEL)
 	$(API)/python -m bench.chat --visitors $(BENCH_VISITORS) --duration $(BENCH_DURATION) --think $(BENCH_THINK) --stock $(if $(BENCH_URL),--url $(BENCH_URL))
 
 eval: envs $(MODEL)
-	$(BOT)/python -m tests.bot.evaluate
+	$(BOT)/python -m bot.evaluate
 
 # ruff over both environments' code, mypy over the backend (strict on api/core); pyproject.toml holds their settings.
 lint: envs

@@ -18,15 +18,18 @@ STEPS = (("explore_role", "utter_explore_ask_role"), ("explore_event", "utter_ex
 # Clear cues in a typed message; anything vaguer is asked with buttons.
 HINTS: dict[str, list[tuple[str, str]]] = {
     "explore_role": [
-        ("caused", r"\b(?:ik heb (?:\w+ ){0,4}(?:gedaan|aangedaan|veroorzaakt)|beschuldigd|(?:i|i've) (?:did|caused|hurt)|accused)\b"),
+        ("caused", r"\b(?:ik heb (?:\w+ ){0,4}(?:gedaan|aangedaan|veroorzaakt)|beschuldigd|(?:i|i've) (?:did|caused|"
+                   r"hurt)|accused)\b"),
         ("close_one", r"\bmijn (?:dochter|zoon|kind|partner|vrouw|man|moeder|vader|zus|broer|vriendin?)\b(?! en ik)"),
-        ("affected", r"\b(?:overkwam mij|is mij (?:\w+ )?overkomen|bij mij|mij (?:lastig|aangeraakt|geslagen)|happened to me)\b"),
+        ("affected", r"\b(?:overkwam mij|is mij (?:\w+ )?overkomen|bij mij|mij (?:lastig|aangeraakt|geslagen)|"
+                     r"happened to me)\b"),
     ],
     "explore_event": [
         ("sexual_boundary", r"seks|grens|intimid|aangerand|betast|aangeraakt|ongewenst|sexual|harass"),
         ("traffic", r"verkeer|aanrijding|ongeluk|ongeval|auto|fiets|traffic|crash|accident"),
         ("domestic", r"\bthuis\b|huiselijk|at home|domestic"),
-        ("violence_crime", r"overval|inbraak|mishandel|geslagen|beroofd|diefstal|geweld|robbed|burglar|assault|violence"),
+        ("violence_crime",
+         r"overval|inbraak|mishandel|geslagen|beroofd|diefstal|geweld|robbed|burglar|assault|violence"),
         ("medical", r"medisch|ziekenhuis|arts|dokter|operatie|medical|hospital"),
     ],
     "explore_when": [

@@ -14,10 +14,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backend import Delivery
 from actions.config import get_settings
-from contract import CHOICES, CONSENT_VERSION, MAX_LENGTH, UNKNOWN, new_reference
 from actions.forms import CountingFormValidation, filled
 from actions.outbox import get_outbox
 from actions.registry import FORMS, form_validator
+from contract import CHOICES, CONSENT_VERSION, MAX_LENGTH, UNKNOWN, new_reference
 
 # The retry loop leaves a fresh item alone while the first delivery attempt is under way.
 FIRST_ATTEMPT_HOLD = 30.0

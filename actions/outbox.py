@@ -7,17 +7,18 @@ import json
 import logging
 import os
 import sqlite3
+import sys
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 from actions.backend import Delivery, deliver, report_dead_letter
-from actions.config import Settings
+from actions.config import ConfigError, Settings, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -267,3 +268,15 @@ def get_outbox(settings: Settings) -> Outbox:
         if _outbox is None:
             _outbox = Outbox(settings)
         return _outbox
+
+
+def command_outbox(command: str) -> Outbox | None:
+    """The configured outbox for `python -m actions.<command>`, or None when the configuration is refused (said on
+    stderr). A new outbox file is this user's only."""
+    os.umask(0o077)
+    try:
+        settings = get_settings()
+    except ConfigError as exc:
+        print(f"actions.{command}: {exc}", file=sys.stderr)
+        return None
+    return Outbox(settings)

@@ -3,25 +3,19 @@ INTAKE_OUTBOX_RETENTION_DAYS. Prints counts and reference codes only."""
 from __future__ import annotations
 
 import logging
-import os
 import sys
 
-from actions.config import ConfigError, get_settings
-from actions.outbox import Outbox
+from actions.outbox import command_outbox
 
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    os.umask(0o077)  # a new outbox file: this user only
-    try:
-        settings = get_settings()
-    except ConfigError as exc:
-        print(f"actions.purge: {exc}", file=sys.stderr)
+    outbox = command_outbox("purge")
+    if outbox is None:
         return 1
-    outbox = Outbox(settings)
     delivered, dead = outbox.forget_delivered(), outbox.purge_dead()
     print(f"Outbox: {delivered} delivered row(s) and {len(dead)} dead letter(s) older than "
-          f"{settings.retention_days:g} days deleted{': ' + ', '.join(dead) if dead else ''}.")
+          f"{outbox.settings.retention_days:g} days deleted{': ' + ', '.join(dead) if dead else ''}.")
     return 0
 
 

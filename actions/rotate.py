@@ -2,21 +2,16 @@
 INTAKE_OUTBOX_KEYS, so older keys can be removed. Prints counts only."""
 from __future__ import annotations
 
-import os
 import sys
 
-from actions.config import ConfigError, get_settings
-from actions.outbox import Outbox
+from actions.outbox import command_outbox
 
 
 def main() -> int:
-    os.umask(0o077)  # a new outbox file: this user only
-    try:
-        settings = get_settings()
-    except ConfigError as exc:
-        print(f"actions.rotate: {exc}", file=sys.stderr)
+    outbox = command_outbox("rotate")
+    if outbox is None:
         return 1
-    counts = Outbox(settings).rotate_keys()
+    counts = outbox.rotate_keys()
     print(f"Outbox: {counts['rotated']} record(s) re-encrypted, {counts['current']} already current"
           + (f", {counts['unreadable']} NOT readable with any configured key (left as they are)"
              if counts["unreadable"] else "") + ".")

@@ -304,7 +304,8 @@ def measure(label: str, args, model: Path | None) -> tuple[Result, Result | None
 
 def report(r: Result, args) -> None:
     convs = ", ".join(f"{k}={v}" for k, v in r.conversations.items())
-    print(f"visitors={args.visitors} elapsed={r.elapsed:.1f}s conversations: {convs}; intakes with code={r.intakes_done}"
+    print(f"visitors={args.visitors} elapsed={r.elapsed:.1f}s conversations: {convs};"
+          f" intakes with code={r.intakes_done}"
           f" (cut off by the end of the run: {r.intakes_cut})")
     errors = ", ".join(f"{k}={v}" for k, v in sorted(r.errors.items())) or "none"
     print(f"turns={r.turns} turns/s={r.rate:.2f} errors={r.error_count} ({errors})")
@@ -335,7 +336,8 @@ def main() -> None:
         from bench.stock import ensure_model
         stock_model = ensure_model(quiet=True)  # rasa train output: var/bench/stock-train.log
 
-    ours, ours_paced = measure("ours: config.yml, " + (args.url or str(stack.MODEL.relative_to(stack.ROOT))), args, None)
+    ours_label = "ours: config.yml, " + (args.url or str(stack.MODEL.relative_to(stack.ROOT)))
+    ours, ours_paced = measure(ours_label, args, None)
     ratio = "n/a"  # the brief: vs_stock=n/a without --stock
     if stock_model is not None:
         stock, stock_paced = measure(f"stock: bench/stock-config.yml, {stock_model.relative_to(stack.ROOT)}", args,

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import math
 import os
 import random
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -41,6 +43,39 @@ def pg_url(schema: str) -> str:
     return f"postgresql+psycopg://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{schema}"
 
 
+@contextlib.contextmanager
+def migrated_schema() -> Iterator[str]:
+    """A schema `bench_<random>` of the database `test`, migrated with Alembic and dropped at the end: its URL."""
+    import psycopg
+
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_DSN, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        url = pg_url(schema)
+        stack.migrate(url)
+        yield url
+    finally:
+        with psycopg.connect(PG_DSN, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@contextlib.contextmanager
+def backend_with_admin(url: str, prefix: str) -> Iterator[tuple[stack.Process, str, str]]:
+    """The backend on the database `url` with a first admin: (process, base URL, the admin's TOTP secret)."""
+    import pyotp
+
+    totp = pyotp.random_base32()
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        backend, base = stack.start_backend(Path(tmp), url, env={
+            "INTAKE_ADMIN_EMAIL": ADMIN_EMAIL, "INTAKE_ADMIN_PASSWORD": ADMIN_PASSWORD,
+            "INTAKE_ADMIN_TOTP_SECRET": totp})
+        try:
+            yield backend, base, totp
+        finally:
+            backend.stop()
+
+
 def pct(values: list[float], p: float) -> float:
     data = sorted(values)
     return 1000 * data[min(len(data) - 1, max(0, math.ceil(p / 100 * len(data)) - 1))] if data else float("nan")
@@ -54,11 +89,11 @@ def line(label: str, values: list[float]) -> str:
 # --- 1. bulk data ---------------------------------------------------------------------------------------
 def bulk_insert(database_url: str, rows: int, seed: int = 42) -> float:
     """Insert `rows` made-up registrations; returns the seconds it took."""
-    from contract import CONSENT_VERSION, new_reference
     from api.core.config import get_settings
     from api.core.db import make_engine
     from api.registrations.models import Registration
     from api.registrations.schemas import CallTime, ContactForm, EventKind, Region, Role, Setting, WhenHappened
+    from contract import CONSENT_VERSION, new_reference
 
     os.environ["DATABASE_URL"] = database_url
     get_settings.cache_clear()
@@ -184,36 +219,17 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=100, help="timed requests per inbox query")
     args = parser.parse_args()
 
-    import psycopg
-    import pyotp
-
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    url = pg_url(schema)
-    with psycopg.connect(PG_DSN, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    backend = None
-    try:
-        stack.migrate(url)
+    with migrated_schema() as url:
         took = bulk_insert(url, args.rows)
         print(f"bulk insert: {args.rows} registrations (encrypted fields) in {took:.1f}s "
               f"({args.rows / took:.0f} rows/s)", flush=True)
-        totp = pyotp.random_base32()
-        with tempfile.TemporaryDirectory(prefix="bench-handoff-") as tmp:
-            backend, base = stack.start_backend(Path(tmp), url, env={
-                "INTAKE_ADMIN_EMAIL": ADMIN_EMAIL, "INTAKE_ADMIN_PASSWORD": ADMIN_PASSWORD,
-                "INTAKE_ADMIN_TOTP_SECRET": totp})
-            try:
-                done, errors, elapsed, latencies = asyncio.run(hand_offs(base, args.concurrency, args.duration))
-                print(f"hand-offs: {done} in {elapsed:.1f}s = {done / elapsed:.1f}/s, errors={errors}, "
-                      f"concurrency={args.concurrency}")
-                print(line("POST /api/internal/registrations", latencies))
-                for label, times in inbox(base, totp, args.requests).items():
-                    print(line(label, times))
-            finally:
-                backend.stop()
-    finally:
-        with psycopg.connect(PG_DSN, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        with backend_with_admin(url, "bench-handoff-") as (_, base, totp):
+            done, errors, elapsed, latencies = asyncio.run(hand_offs(base, args.concurrency, args.duration))
+            print(f"hand-offs: {done} in {elapsed:.1f}s = {done / elapsed:.1f}/s, errors={errors}, "
+                  f"concurrency={args.concurrency}")
+            print(line("POST /api/internal/registrations", latencies))
+            for label, times in inbox(base, totp, args.requests).items():
+                print(line(label, times))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@
 
 Works in a schema `bench_<random>` of the database `test` on 127.0.0.1:5432 (trust auth), migrated with Alembic and
 dropped at the end. Counts --rows made-up registrations for 2026 and as many for 2025 (the page compares with the
-year before) into the statistics tables (a row per combination of categories with its count), starts the backend (tests/stack.py), signs in as an admin and times `GET /staff/cijfers`
+year before) into the statistics tables (a row per combination of categories with its count), starts the backend
+(tests/stack.py), signs in as an admin and times `GET /staff/cijfers`
 for the year (and for a quarter, and `GET /api/statistics`), one request at a time. The page reads only the
 statistics tables, so no registrations are needed. Prints p50/p95/p99 and the backend's CPU time per request
 (steadier when other work shares the machine; PostgreSQL's own CPU is not in it); the last line is the year
@@ -15,14 +16,10 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import tempfile
 import time
-import uuid
 from collections import Counter
-from pathlib import Path
 
-from bench.handoff import ADMIN_EMAIL, ADMIN_PASSWORD, PG_DSN, line, pct, pg_url
-from tests import stack
+from bench.handoff import ADMIN_EMAIL, ADMIN_PASSWORD, backend_with_admin, line, migrated_schema, pct
 
 TARGET_MS = 300
 
@@ -73,7 +70,7 @@ def bulk_insert(database_url: str, rows: int, years=(2025, 2026), seed: int = 42
     with engine.begin() as conn:
         for model, names in TABLES:
             columns = ("year", "quarter", *names)
-            conn.execute(model.__table__.insert(), [dict(zip(columns, key), count=n)
+            conn.execute(model.__table__.insert(), [dict(zip(columns, key, strict=True), count=n)
                                                     for key, n in counted[model].items()])
     # Tables filled over a year have been vacuumed and analysed by autovacuum.
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -119,40 +116,24 @@ def main() -> None:
     args = parser.parse_args()
 
     import httpx
-    import psycopg
     import pyotp
 
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    url = pg_url(schema)
-    with psycopg.connect(PG_DSN, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        stack.migrate(url)
+    with migrated_schema() as url:
         started = time.monotonic()
         tables = bulk_insert(url, args.rows)
         print(f"bulk insert: {args.rows} registrations for 2026 and for 2025 as counts "
               f"({', '.join(f'{n} rows in {t}' for t, n in tables.items())}) in {time.monotonic() - started:.1f}s",
               flush=True)
-        totp = pyotp.random_base32()
-        with tempfile.TemporaryDirectory(prefix="bench-statistics-") as tmp:
-            backend, base = stack.start_backend(Path(tmp), url, env={
-                "INTAKE_ADMIN_EMAIL": ADMIN_EMAIL, "INTAKE_ADMIN_PASSWORD": ADMIN_PASSWORD,
-                "INTAKE_ADMIN_TOTP_SECRET": totp})
-            try:
-                r = httpx.post(f"{base}/api/auth/token", data={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD,
-                                                               "otp": pyotp.TOTP(totp).now()})
-                r.raise_for_status()
-                results, cpu = timed(base, r.json()["access_token"], args.requests, backend)
-            finally:
-                backend.stop()
+        with backend_with_admin(url, "bench-statistics-") as (backend, base, totp):
+            r = httpx.post(f"{base}/api/auth/token", data={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD,
+                                                           "otp": pyotp.TOTP(totp).now()})
+            r.raise_for_status()
+            results, cpu = timed(base, r.json()["access_token"], args.requests, backend)
         for label, times in results.items():
             print(f"{line(label, times)}  backend CPU {cpu[label]:5.0f} ms/request")
         print(f"load average during the run: {os.getloadavg()[0]:.1f} (cores: {os.cpu_count()})")
         year_p95 = pct(next(iter(results.values())), 95)
         print(f"cijfers_year_p95_ms={year_p95:.0f} target={TARGET_MS} {'ok' if year_p95 <= TARGET_MS else 'SLOW'}")
-    finally:
-        with psycopg.connect(PG_DSN, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 if __name__ == "__main__":

@@ -19,7 +19,8 @@ import hmac
 import logging
 import re
 from asyncio import CancelledError
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -73,7 +74,7 @@ class IntakeRestInput(RestInput):
         return "rest"
 
     @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> "IntakeRestInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> IntakeRestInput:
         return cls((credentials or {}).get("secret", ""))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:

@@ -121,7 +121,7 @@ class ChatCounters(EventBroker):
         self._client: httpx.AsyncClient | None = None
 
     @classmethod
-    async def from_endpoint_config(cls, broker_config: EndpointConfig, event_loop=None) -> "ChatCounters":
+    async def from_endpoint_config(cls, broker_config: EndpointConfig, event_loop=None) -> ChatCounters:
         backend_url, token = _config()
         # Nothing is contacted here: Rasa starts whether or not the backend is up.
         return cls(backend_url, token, **{k: v for k, v in broker_config.kwargs.items()

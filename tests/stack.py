@@ -54,7 +54,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_http(url: str, timeout: float = 120.0, proc: "subprocess.Popen | Process | None" = None) -> None:
+def wait_http(url: str, timeout: float = 120.0, proc: subprocess.Popen | Process | None = None) -> None:
     """Wait until `url` answers any HTTP status (the server is listening and serving)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -14,7 +14,7 @@ reads as "stop" as well as despair ("ik wil niet meer") is always asked about, n
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 import joblib
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[2]
 MODEL_FILE = "crisis_model.joblib"
 
 
-def _folder(config: Dict[Text, Any]) -> Path:
+def _folder(config: dict[str, Any]) -> Path:
     folder = Path(config["corpus"])
     return folder if folder.is_absolute() else ROOT / folder
 
@@ -47,27 +47,27 @@ def _folder(config: Dict[Text, Any]) -> Path:
 )
 class CrisisDetector(GraphComponent):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         # The bands are set in config.yml; `python -m bot.nlu.crisis_model` prints what they mean on the corpus.
         return {"corpus": "data/crisis", "sure": 0.85, "unsure": 0.2, "lexicon_confirm": 0.1, "random_seed": 42}
 
     @classmethod
-    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         return corpus_fingerprint(_folder({**cls.get_default_config(), **config}))
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 model: Optional[CrisisModel] = None) -> None:
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+                 model: CrisisModel | None = None) -> None:
         self.config = {**self.get_default_config(), **config}
         self._storage, self._resource, self.model = model_storage, resource, model
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "CrisisDetector":
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> CrisisDetector:
         return cls(config, model_storage, resource)
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "CrisisDetector":
+    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> CrisisDetector:
         with model_storage.read_from(resource) as folder:
             return cls(config, model_storage, resource, joblib.load(folder / MODEL_FILE))
 
@@ -83,12 +83,12 @@ class CrisisDetector(GraphComponent):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         messages_typed = typed(messages)  # a payload's intent is Rasa's RegexMessageHandler's to set
         if not messages_typed or self.model is None:
             return messages
         scores = self.model.probabilities([m.get(TEXT) or "" for m in messages_typed])
-        for message, (p_crisis, kind) in zip(messages_typed, scores):
+        for message, (p_crisis, kind) in zip(messages_typed, scores, strict=True):
             self._decide(message, p_crisis, kind)
         return messages
 

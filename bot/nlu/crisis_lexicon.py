@@ -12,7 +12,8 @@ import unicodedata
 # Order matters only for the order of the numbers in the answer: the most urgent first.
 CRISIS_TYPES = ("suicide", "danger", "sexual_violence", "domestic_violence", "general")
 
-_ME = r"(?:me|mij|mezelf|mijzelf|ons|mijn (?:moeder|moeders|kind|kinderen|zoon|zoontje|dochter|dochtertje|zus|zusje|broer|broertje))"
+_ME = (r"(?:me|mij|mezelf|mijzelf|ons|"
+       r"mijn (?:moeder|moeders|kind|kinderen|zoon|zoontje|dochter|dochtertje|zus|zusje|broer|broertje))")
 _PARTNER_OR_FAMILY = (r"(?:man|vrouw|partner|vriend|vriendin|ex|vader|moeder|pa|ma|stiefvader|stiefmoeder|broer|zus|"
                       r"oom|zoon|husband|wife|boyfriend|girlfriend|father|dad|mother|mum|mom|stepfather|brother|uncle)")
 _RECENT = (r"(?:gisteren|gisteravond|gisternacht|vannacht|vandaag|vanochtend|vanmorgen|vanmiddag|vanavond|zojuist|"
@@ -37,18 +38,22 @@ _SUPPRESS = [
 _PATTERNS: dict[str, list[str]] = {
     "suicide": [
         r"\bzie (?:\w+ ){0,4}(?:niet|nie|nt) meer zitten\b|\bhet hoeft (?:\w+ ){0,3}niet meer\b",
-        r"\b(?:wil|wil ik|wou|wilde|zou) (?:\w+ ){0,3}(?:er )?niet meer (?:zijn|leven|bestaan|wakker worden|hier zijn)\b",
+        r"\b(?:wil|wil ik|wou|wilde|zou) (?:\w+ ){0,3}(?:er )?niet meer (?:zijn|leven|bestaan|wakker worden|"
+        r"hier zijn)\b",
         r"\bniet meer (?:willen )?(?:leven|bestaan)\b",
         r"zelf ?moord|zelfdoding|su[i]?cid|\bsuicide",
         r"\b(?:mezelf|mijzelf) (?:\w+ ){0,2}(?:iets |wat )?aan ?(?:te )?doen\b|"
-        r"\b(?:mezelf|mijzelf|me) (?:\w+ ){0,2}(?:van kant|iets aan ?(?:te )?doen|op ?(?:te )?hangen|dood ?(?:te )?maken|"
+        r"\b(?:mezelf|mijzelf|me) (?:\w+ ){0,2}(?:van kant|iets aan ?(?:te )?doen|op ?(?:te )?hangen|"
+        r"dood ?(?:te )?maken|"
         r"(?:te )?doden|(?:te )?snijden|(?:te )?verdrinken)",
         r"\b(?:einde|eind) (?:aan|maken aan) (?:mijn|m'n|mn|het|dit) (?:leven|bestaan)\b",
         r"\ber (?:een )?(?:einde|eind) aan (?:maken|te maken|gemaakt)\b",
         r"\b(?:wil|wou|wilde|ga) (?:ik )?(?:gewoon |echt |liever |graag |soms |het liefst |eigenlijk )*dood(?:gaan)?\b",
         r"\b(?:was|ware) ik (?:maar|liever) dood\b|\bliever dood\b|\bdood (?:willen|wil) (?:zijn|gaan)\b",
-        r"\bbeter af (?:\w+ )?zonder (?:mij|me)\b|\b(?:beter|makkelijker) (?:af )?als ik (?:er )?niet (?:meer )?(?:ben|was|besta)\b",
-        r"\bpillen (?:\w+ ){0,2}(?:slikken|innemen|ingenomen|geslikt|gespaard|verzameld)\b|\b(?:alle|al mijn|een doos|strip) pillen\b",
+        r"\bbeter af (?:\w+ )?zonder (?:mij|me)\b|\b(?:beter|"
+        r"makkelijker) (?:af )?als ik (?:er )?niet (?:meer )?(?:ben|was|besta)\b",
+        r"\bpillen (?:\w+ ){0,2}(?:slikken|innemen|ingenomen|geslikt|gespaard|verzameld)\b|\b(?:alle|al mijn|"
+        r"een doos|strip) pillen\b",
         r"\b(?:voor de trein|van (?:een|de) (?:brug|flat) )|\bspringen van\b|"
         r"(?:brug|flat|dak|spoor|trein)\b.{0,40}\bspring|\bspring\w*\b.{0,40}(?:brug|flat|dak|spoor|trein)",
         r"\bgeen zin meer in (?:het|mijn) leven\b|\b(?:leven|bestaan) (?:heeft|is) (?:\w+ )?(?:geen zin|zinloos)\b",
@@ -61,19 +66,23 @@ _PATTERNS: dict[str, list[str]] = {
         r"\bno (?:reason|point) (?:to|in) (?:live|living|going on)\b|\bcan'?t go on\b|\bnot worth living\b",
     ],
     "danger": [
-        r"\b(?:staat|staan|is|zit|loopt) (?:\w+ ){0,2}(?:voor|bij|aan) (?:de|mijn|m'n|onze|het) (?:deur|voordeur|raam|huis)\b",
+        r"\b(?:staat|staan|is|zit|loopt) (?:\w+ ){0,2}(?:voor|bij|aan) (?:de|mijn|m'n|onze|het) (?:deur|voordeur|"
+        r"raam|huis)\b",
         r"\b(?:probeert|wil|gaat) (?:\w+ ){0,2}(?:binnen te komen|in te breken|naar binnen)\b",
         r"\b(?:heeft|pakt|zwaait met|dreigt met) (?:nu )?(?:een )?(?:mes|pistool|wapen|vuurwapen|geweer)\b",
         r"\b(?:wil|gaat|zal|komt) (?:\w+ ){0,2}me (?:vermoorden|dood ?maken|doden|iets aandoen|pakken|afmaken)\b",
         r"\bme (?:\w+ ){0,2}(?:vermoorden|dood ?(?:te )?maken|(?:te )?doden|af ?(?:te )?maken)\b",
         r"\b(?:hij|zij|ze|die) (?:\w+ ){0,3}me (?:\w+ ){0,2}(?:iets|wat) (?:aandoet|aan doet|aan gaat doen)\b",
         r"\bhelp me (?:alsjeblieft|aub|alstublieft)\b",
-        r"\b(?:bedreigt|achtervolgt|volgt|stalkt) (?:me|mij)\b(?! toen)|\bword(?:t)? (?:\w+ )?(?:bedreigd|achtervolgd|gestalkt|gevolgd)\b",
-        r"\bik ben (?:\w+ ){0,2}(?:in gevaar|niet veilig)\b|\bniet veilig (?:nu|op dit moment|hier)\b|\bnu (?:\w+ )?in gevaar\b",
+        r"\b(?:bedreigt|achtervolgt|volgt|stalkt) (?:me|mij)\b(?! toen)|\bword(?:t)? (?:\w+ )?(?:bedreigd|"
+        r"achtervolgd|gestalkt|gevolgd)\b",
+        r"\bik ben (?:\w+ ){0,2}(?:in gevaar|niet veilig)\b|\bniet veilig (?:nu|op dit moment|hier)\b|"
+        r"\bnu (?:\w+ )?in gevaar\b",
         r"\bbel (?:de )?(?:politie|112)\b|\b112\b|^\W*help\b\W*$|\bhelp\s*!|\bhelp me\s*(?:nu|snel|!)|\bnoodgeval\b",
         r"\b(?:opgesloten|houdt me vast|laat me niet (?:gaan|weg))\b",
         r"\b(?:outside|at) (?:my|the) (?:door|house|window|home)\b|\bin danger\b|\bnot safe\b",
-        r"\b(?:going|gonna|wants|threatening|threatens|will|trying) to (?:kill|hurt) me\b|\bhas (?:a )?(?:knife|gun|weapon)\b",
+        r"\b(?:going|gonna|wants|threatening|threatens|will|trying) to (?:kill|hurt) me\b|\bhas (?:a )?(?:knife|gun|"
+        r"weapon)\b",
         r"\b(?:following|stalking|threatening) me\b|\bbreaking in\b|\bhelp me now\b|\bcall (?:the )?police\b",
     ],
     "sexual_violence": [
@@ -87,8 +96,10 @@ _PATTERNS: dict[str, list[str]] = {
         r"\bben (?:net|gisteren|vannacht|vandaag|weer) (?:\w+ )?(?:geslagen|mishandeld|geschopt|gewurgd)\b",
         r"\b(?:doods?)?bang (?:voor|van) (?:mijn|m'n|mn) " + _PARTNER_OR_FAMILY + r"\b",
         r"\bthuis (?:\w+ ){0,4}niet (?:meer )?veilig\b|\bdurf (?:\w+ )?niet (?:meer )?(?:naar huis|thuis)\b",
-        r"\b(?:hits|beats|chokes|kicks|abuses|hurts) (?:me|my (?:kid|kids|child|children|son|daughter|mum|mom|sister))\b",
-        r"\b(?:being|get|getting) (?:beaten|abused|hit)\b|\b(?:scared|afraid) (?:of|to go) (?:my|home)\b|\bnot safe at home\b",
+        r"\b(?:hits|beats|chokes|kicks|abuses|hurts) (?:me|my (?:kid|kids|child|children|son|daughter|mum|mom|"
+        r"sister))\b",
+        r"\b(?:being|get|getting) (?:beaten|abused|hit)\b|\b(?:scared|afraid) (?:of|to go) (?:my|home)\b|"
+        r"\bnot safe at home\b",
     ],
     "general": [
         r"\bcrisis\b|\bacute? (?:hulp|nood)\b|\bik heb (?:nu |dringend |direct )+hulp nodig\b|\bspoed\b",
@@ -98,7 +109,8 @@ _PATTERNS: dict[str, list[str]] = {
 
 _HURT_WORDS = r"\b(?:geslagen|mishandeld|geschopt|gewurgd|in elkaar geslagen|beaten up|hit me|choked)\b"
 _FAMILY_RE = re.compile(r"\b(?:mijn|m'n|mn|my) " + _PARTNER_OR_FAMILY + r"\b")
-_SEXUAL_VIOLENCE_WORDS = r"\b(?:verkracht|aangerand|gedrogeerd|iets in mijn drankje|raped|sexually assaulted|drugged|spiked)\b"
+_SEXUAL_VIOLENCE_WORDS = (r"\b(?:verkracht|aangerand|gedrogeerd|iets in mijn drankje|"
+                          r"raped|sexually assaulted|drugged|spiked)\b")
 
 _COMPILED = {kind: [re.compile(p) for p in pats] for kind, pats in _PATTERNS.items()}
 _COMPILED_SUPPRESS = [re.compile(p) for p in _SUPPRESS]
@@ -184,7 +196,8 @@ def acute(text: str) -> bool:
 # "Ik wil niet meer" may mean "stop this chat" or "I don't want to live any more": never taken as a plain stop.
 # "Ik wil dit niet meer" names what to stop, and stays a stop.
 _AMBIGUOUS_RE = re.compile(r"^\W*(?:(?:nee|ik|nou|echt)\W+)*(?:wil|kan|hoef) (?:het )?(?:echt |gewoon |eigenlijk )?"
-                           r"niet meer\W*$|^\W*i (?:just )?(?:can'?t|cannot|don'?t want to)(?: do (?:this|it))? anymore\W*$")
+                           r"niet meer\W*$|^\W*i (?:just )?(?:can'?t|cannot|don'?t want to)(?: do (?:this|"
+                           r"it))? anymore\W*$")
 
 
 def ambiguous(text: str) -> bool:

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import csv
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 from scipy.sparse import hstack
@@ -86,7 +86,7 @@ class CrisisModel:
             return hstack([self.chars.fit_transform(texts), self.words.fit_transform(texts)]).tocsr()
         return hstack([self.chars.transform(texts), self.words.transform(texts)]).tocsr()
 
-    def fit(self, examples: list[Example]) -> "CrisisModel":
+    def fit(self, examples: list[Example]) -> CrisisModel:
         features = self._features([e.text for e in examples], fit=True)
         labels = np.array([e.label for e in examples])
         crisis = labels != NONE
@@ -101,7 +101,7 @@ class CrisisModel:
         features = self._features(texts)
         p_crisis = self.is_crisis.predict_proba(features)[:, list(self.is_crisis.classes_).index(True)]
         kinds = self.kind.predict(features)
-        return [(float(p), str(kind)) for p, kind in zip(p_crisis, kinds)]
+        return [(float(p), str(kind)) for p, kind in zip(p_crisis, kinds, strict=True)]
 
 
 def cross_validated(examples: list[Example], folds: int = 5, seed: int = 42) -> np.ndarray:
@@ -110,10 +110,10 @@ def cross_validated(examples: list[Example], folds: int = 5, seed: int = 42) -> 
     fold_of = rng.integers(0, folds, len(examples))
     scores = np.zeros(len(examples))
     for fold in range(folds):
-        train = [e for e, f in zip(examples, fold_of) if f != fold]
+        train = [e for e, f in zip(examples, fold_of, strict=True) if f != fold]
         test = [i for i, f in enumerate(fold_of) if f == fold]
         model = CrisisModel(seed).fit(train)
-        for i, (p, _) in zip(test, model.probabilities([examples[i].text for i in test])):
+        for i, (p, _) in zip(test, model.probabilities([examples[i].text for i in test]), strict=True):
             scores[i] = p
     return scores
 

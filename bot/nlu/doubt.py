@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-
-from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.constants import RESPONSE_SELECTOR_PREDICTION_KEY, RESPONSE_SELECTOR_PROPERTY_NAME
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -40,15 +39,15 @@ class UnsureFaqFallback(Untrained):
         self.min_answer_confidence = min_answer_confidence
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"min_answer_confidence": 0.12}
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "UnsureFaqFallback":
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> UnsureFaqFallback:
         return cls(config["min_answer_confidence"])
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in typed(messages):  # a payload's intent is Rasa's RegexMessageHandler's to set
             if (message.get(INTENT) or {}).get("name") != FAQ_INTENT:
                 continue
@@ -72,7 +71,7 @@ class UnclearStop(Untrained):
     """A typed `stop` without a stop word and below STOP_MIN is not understood. Before the CrisisDetector, which
     still sees "ik wil niet meer" as a stop that may be despair."""
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in typed(messages):
             intent = message.get(INTENT) or {}
             if intent.get("name") != "stop" or intent.get("confidence", 0.0) >= STOP_MIN:

@@ -7,7 +7,6 @@ Every entity shows up in `rasa test` comparisons, so test stories with typed tex
 from __future__ import annotations
 
 import re
-from typing import List, Optional
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, TEXT
@@ -21,7 +20,8 @@ that have has be not please about would if there who when will they he she an on
 any get want need know here hello hi thanks thank yes no speak english did should myself after happened""".split())
 DUTCH = frozenset("""de het een en ik je jij jouw niet wat hoe kan kun kunnen mijn mn m'n met voor dat die dit van op te
 er ook maar zijn hij zij ze wij heb heeft hebt nog wel geen als om naar bij mij wil moet graag niets iets hoi hallo
-ja nee dan toen waar wie wanneer u jullie doe doen weet gaat ben bent hoor dank bedankt spreek spreken nederlands""".split())
+ja nee dan toen waar wie wanneer u jullie doe doen weet gaat ben bent hoor dank bedankt spreek spreken
+nederlands""".split())
 _NAMES = {
     "en": r"\b(?:english|engels|engelse)\b",
     "nl": r"\b(?:dutch|nederlands|nederlandse|hollands|vlaams)\b",
@@ -30,7 +30,7 @@ _NEGATED = r"\b(?:don'?t|do not|can'?t|cannot|geen|niet)\s+(?:\w+\s+){0,2}"
 _WORD = re.compile(r"[a-zà-ÿ']+")
 
 
-def detect_language(text: str) -> Optional[str]:
+def detect_language(text: str) -> str | None:
     """`en` or `nl` when the text clearly is (or asks for) that language, else None."""
     lower = text.lower()
     named = [lang for lang, pattern in _NAMES.items() if re.search(pattern, lower)]
@@ -55,7 +55,7 @@ def detect_language(text: str) -> Optional[str]:
 class LanguageDetector(Untrained):
     """Adds entity `language` (en|nl) to confident messages; fills slot `language`."""
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
             if text.startswith("/"):  # button payloads carry their own entities

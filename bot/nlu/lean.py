@@ -14,7 +14,7 @@ it then checks that every variable it made was found in the file.
 from __future__ import annotations
 
 import copy
-from typing import Any, Dict, List, Type
+from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.diet_classifier import DIETClassifier
@@ -36,12 +36,12 @@ def is_payload(message: Message) -> bool:
     return (message.get(TEXT) or "").strip().startswith(INTENT_MESSAGE_PREFIX)
 
 
-def typed(messages: List[Message]) -> List[Message]:
+def typed(messages: list[Message]) -> list[Message]:
     return [m for m in messages if not is_payload(m)]
 
 
-def restore(model_class: Type[RasaModel], tf_model_file: str, model_data_example: RasaModelData,
-            label_data: RasaModelData, entity_tag_specs: List[EntityTagSpec], config: Dict[str, Any],
+def restore(model_class: type[RasaModel], tf_model_file: str, model_data_example: RasaModelData,
+            label_data: RasaModelData, entity_tag_specs: list[EntityTagSpec], config: dict[str, Any],
             finetune_mode: bool) -> RasaModel:
     """What Rasa's `_load_model_class` does, without the training step (finetuning keeps it: it trains on)."""
     predict_data_example = RasaModelData(
@@ -70,7 +70,7 @@ class LeanDIETClassifier(DIETClassifier):
         return restore(cls.model_class(), tf_model_file, model_data_example, label_data, entity_tag_specs, config,
                        finetune_mode)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         super().process(typed(messages))
         for message in filter(is_payload, messages):
             message.set(INTENT, dict(NOT_UNDERSTOOD), add_to_output=True)
@@ -86,7 +86,7 @@ class LeanResponseSelector(ResponseSelector):
         return restore(cls.model_class(config[USE_TEXT_AS_LABEL]), tf_model_file, model_data_example, label_data,
                        entity_tag_specs, config, finetune_mode)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         super().process(typed(messages))
         return messages
 
@@ -94,13 +94,13 @@ class LeanResponseSelector(ResponseSelector):
 # The featurizers: the same features for typed messages, none for payloads (no classifier looks at those).
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
 class LeanLexicalSyntacticFeaturizer(LexicalSyntacticFeaturizer):
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         super().process(typed(messages))
         return messages
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
 class LeanCountVectorsFeaturizer(CountVectorsFeaturizer):
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         super().process(typed(messages))
         return messages

@@ -1,7 +1,7 @@
 """The base of the NLU components that learn nothing: the crisis lexicon, the language guess, the FAQ doubt."""
 from __future__ import annotations
 
-from typing import Any, Dict, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.storage.resource import Resource
@@ -13,8 +13,8 @@ class Untrained(GraphComponent):
     """Made without configuration or stored state; training data passes through unchanged."""
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "Untrained":
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> Untrained:
         return cls()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

@@ -1,6 +1,7 @@
 """Changes to how Rasa computes, not to what it computes: each module stands in for one symbol of Rasa's own code
-(`PATCHED`: its owner and attribute), keeps Rasa's original as `rasa_original`, and has an idempotent `apply()`. docs/PERFORMANCE.md has the table: the
-patched symbol, the Rasa code it stands in for, the test that proves it gives Rasa's result, and what it saves.
+(`PATCHED`: its owner and attribute), keeps Rasa's original as `rasa_original`, and has an idempotent `apply()`.
+docs/PERFORMANCE.md has the table: the patched symbol, the Rasa code it stands in for, the test that proves it gives
+Rasa's result, and what it saves.
 
 They replace private internals of one Rasa release, so `apply()` refuses any other (`RasaVersionError`): a new Rasa
 needs each patch compared with its code again, and the tests run. `INTAKE_RASA_PATCHES=off` runs Rasa as it is (to

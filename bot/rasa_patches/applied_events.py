@@ -10,12 +10,20 @@ start, as Rasa does. tests/bot/test_applied_events.py compares with Rasa's own.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
-from typing import Iterable
 
-from rasa.shared.core.events import (ActionExecuted, ActionReverted, ActiveLoop, Event, Restarted, SessionStarted,
-                                     UserUttered, UserUtteranceReverted)
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionReverted,
+    ActiveLoop,
+    Event,
+    Restarted,
+    SessionStarted,
+    UserUtteranceReverted,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 
 PATCHED = (DialogueStateTracker, "applied_events")

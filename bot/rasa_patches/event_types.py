@@ -10,16 +10,14 @@ defines none, so the class first found for a name stays the one Rasa finds.
 """
 from __future__ import annotations
 
-from typing import Optional, Text, Type
-
 from rasa.shared.core.events import Event
 
 PATCHED = (Event, "resolve_by_type")
 rasa_original = Event.resolve_by_type
-_found: dict[Text, Type[Event]] = {}
+_found: dict[str, type[Event]] = {}
 
 
-def resolve_by_type(type_name: Text, default: Optional[Type[Event]] = None) -> Optional[Type[Event]]:
+def resolve_by_type(type_name: str, default: type[Event] | None = None) -> type[Event] | None:
     found = _found.get(type_name) if isinstance(type_name, str) else None
     if found is None:
         found = rasa_original(type_name, default)

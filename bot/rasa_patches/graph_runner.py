@@ -9,7 +9,7 @@ tests/bot/test_graph_runner.py compares the results with Dask's on the trained m
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
@@ -18,8 +18,8 @@ PATCHED = (DaskGraphRunner, "run")
 rasa_original = DaskGraphRunner.run
 
 
-def run(self: DaskGraphRunner, inputs: Optional[Dict[Text, Any]] = None,
-        targets: Optional[List[Text]] = None) -> Dict[Text, Any]:
+def run(self: DaskGraphRunner, inputs: dict[str, Any] | None = None,
+        targets: list[str] | None = None) -> dict[str, Any]:
     run_targets = targets if targets else self._graph_schema.target_names
     graphs = self.__dict__.setdefault("_graphs_by_targets", {})
     key = tuple(run_targets)
@@ -28,9 +28,9 @@ def run(self: DaskGraphRunner, inputs: Optional[Dict[Text, Any]] = None,
     graph = dict(graphs[key])
     self._add_inputs_to_graph(inputs, graph)  # as Dask's runner: (name, value) pairs, checked for clashes
 
-    done: Dict[Text, Any] = {}
+    done: dict[str, Any] = {}
 
-    def output(name: Text) -> Any:
+    def output(name: str) -> Any:
         if name not in done:
             node, *needs = graph[name]
             # a node is a GraphNode called with the (name, output) pairs of the nodes it needs, an input is its pair,

@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.intake import ValidateIntakeForm
 from tests import stack
-from tests.actions.conftest import make_tracker, responses
+from tests.actions.helpers import make_tracker, responses
 
 CASES = json.loads((stack.ROOT / "tests" / "data" / "contact_cases.json").read_text())
 

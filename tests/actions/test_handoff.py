@@ -10,8 +10,7 @@ import actions.outbox
 from actions.config import get_settings
 from actions.handoff import ActionHandoff
 from tests import stack
-from tests.actions.conftest import make_tracker
-from tests.actions.test_validation import ANSWERED
+from tests.actions.helpers import ANSWERED, make_tracker
 
 pytestmark = pytest.mark.asyncio
 CODE = re.compile(r"^PH-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{4}-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{4}$")

@@ -11,7 +11,7 @@ import pytest
 from actions.backend import DEAD_LETTERS_PATH, REGISTRATIONS_PATH, Delivery
 from actions.outbox import DEAD, DELIVERED, FAILING, PENDING, REJECTED, Outbox, RetryLoop
 from tests import stack
-from tests.actions.conftest import StandIn, settings_for
+from tests.actions.helpers import StandIn, settings_for
 
 RECORD = {"reference": "PH-ABCD-2345", "kind": "registration", "source": "chat", "role": "affected",
           "phone": "+31687654321", "email": "geheim.adres@voorbeeld.nl", "name": "Sam", "consent": True}

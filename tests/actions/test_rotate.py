@@ -11,7 +11,7 @@ from cryptography.fernet import Fernet, InvalidToken
 
 from actions.outbox import Outbox
 from tests import stack
-from tests.actions.conftest import settings_for
+from tests.actions.helpers import settings_for
 
 OLD, NEW = Fernet.generate_key().decode(), Fernet.generate_key().decode()
 
@@ -62,7 +62,8 @@ def test_a_record_no_key_opens_is_counted_and_left_as_it_is(tmp_path):
 def rotate_command(tmp_path, **keys: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("INTAKE_")}
     env.update(PYTHONPATH=str(stack.ROOT), INTAKE_SERVICE_TOKEN=stack.TEST_ENV["INTAKE_SERVICE_TOKEN"],
-               INTAKE_BOT_SECRET=stack.TEST_ENV["INTAKE_BOT_SECRET"], INTAKE_OUTBOX_PATH=str(tmp_path / "outbox.sqlite3"), **keys)
+               INTAKE_BOT_SECRET=stack.TEST_ENV["INTAKE_BOT_SECRET"],
+               INTAKE_OUTBOX_PATH=str(tmp_path / "outbox.sqlite3"), **keys)
     return subprocess.run([str(stack.BOT_BIN / "python"), "-m", "actions.rotate"], cwd=stack.ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
 

@@ -6,8 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.intake import ValidateIntakeForm
 from actions.summary import ActionAskChangeField, ActionAskSummaryOk, summary_text
-from tests.actions.conftest import make_tracker
-from tests.actions.test_validation import ANSWERED
+from tests.actions.helpers import ANSWERED, make_tracker
 
 
 def test_summary_lists_answers_in_words_not_codes():

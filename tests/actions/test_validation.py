@@ -7,7 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.callback import ValidateCallbackForm
 from actions.intake import ValidateIntakeForm
 from actions.referral import ValidateReferralForm
-from tests.actions.conftest import make_tracker, responses
+from tests.actions.helpers import ANSWERED, make_tracker, responses
 
 pytestmark = pytest.mark.asyncio
 
@@ -125,12 +125,6 @@ async def test_referral_requires_client_consent(domain):
 async def test_referrer_must_give_organisation(domain):
     slots, said = await run(ValidateReferralForm(), domain, {}, "referrer_organisation", referrer_organisation="nee")
     assert slots["referrer_organisation"] is None and said == ["utter_answer_needed"]
-
-
-ANSWERED = {"role": "affected", "event_kind": "violence", "setting": "work", "when_happened": "1_5_years",
-            "other_party_known": "yes", "procedures": "none", "contact_form": "letters", "description": "unknown",
-            "name": "Sam", "phone": "+31612345678", "email": "unknown", "voicemail_ok": "no",
-            "call_time": "afternoon", "region": "utrecht"}
 
 
 async def test_summary_then_change_one_answer_then_consent(domain):

@@ -14,6 +14,7 @@ import api.models  # noqa: F401  (every table, also when one test module runs al
 from api.core.config import get_settings
 from api.core.db import Base, make_engine, make_session_factory
 from tests import stack
+from tests.api.helpers import DESK, PASSWORD, PUBLIC_URL, Inbox, signed_in
 
 # Importing api.main builds the app, which needs the secrets: this run's fresh ones (tests/stack.py).
 for _name, _value in stack.TEST_ENV.items():
@@ -22,7 +23,6 @@ for _name, _value in stack.TEST_ENV.items():
 
 PG_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=test"
 STAFF_EMAIL = "medewerker@example.org"
-STAFF_PASSWORD = "a long staff password 42"
 
 
 def pg_url(schema: str) -> str:
@@ -111,8 +111,8 @@ def staff_user(db):
     from api.staff.service import create_user
 
     secret = pyotp.random_base32()
-    create_user(db, STAFF_EMAIL, STAFF_PASSWORD, "intake", totp_secret=secret)
-    return STAFF_EMAIL, STAFF_PASSWORD, secret
+    create_user(db, STAFF_EMAIL, PASSWORD, "intake", totp_secret=secret)
+    return STAFF_EMAIL, PASSWORD, secret
 
 
 @pytest.fixture
@@ -122,3 +122,28 @@ def staff_headers(client, staff_user) -> dict[str, str]:
                                               "otp": pyotp.TOTP(secret).now()})
     assert r.status_code == 200, r.text
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+@pytest.fixture
+def desk(client, db):
+    """An admin, an intake staff member and two mediators (Utrecht and Limburg), each signed in through the API:
+    role -> (user, headers)."""
+    return {"admin": signed_in(client, db, "admin"), "intake": signed_in(client, db, "intake"),
+            "mediator": signed_in(client, db, "mediator", "utrecht"),
+            "other_mediator": signed_in(client, db, "mediator", "limburg")}
+
+
+@pytest.fixture
+def smtp(env, monkeypatch):
+    """A real SMTP server (aiosmtpd) the backend mails to; yields its inbox."""
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=stack.free_port())
+    controller.start()
+    for name, value in {"INTAKE_SMTP_HOST": "127.0.0.1", "INTAKE_SMTP_PORT": str(controller.port),
+                        "INTAKE_DESK_EMAIL": DESK, "INTAKE_PUBLIC_URL": PUBLIC_URL + "/",
+                        "INTAKE_MAIL_FROM": "intake@example.org"}.items():
+        monkeypatch.setenv(name, value)
+    yield inbox
+    controller.stop()

@@ -9,8 +9,7 @@ from sqlalchemy import update
 from api.core.db import utcnow
 from api.registrations.models import Registration
 from api.registrations.service import purge_closed
-from tests.api.helpers import raw_rows, record, hand_off
-from tests.api.test_workflow import assign, desk, new_registration, status  # noqa: F401  (desk is a fixture)
+from tests.api.helpers import assign, hand_off, new_registration, raw_rows, record, status
 
 
 def audit(client, headers, **params) -> list[dict]:

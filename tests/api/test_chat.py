@@ -1,17 +1,15 @@
 """The chat relay, against a small real HTTP server standing in for Rasa's REST channel."""
 from __future__ import annotations
 
-import json
 import logging
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from fastapi.testclient import TestClient
 
 from tests import stack
+from tests.stub_server import Request, StubServer
 
 UNAVAILABLE = {"detail": "De chat is even niet bereikbaar. Bel ons op 030 234 00 45 (werkdagen)."}
 
@@ -21,47 +19,33 @@ class FakeRasa:
 
     def __init__(self) -> None:
         self.mode = "ok"
-        self.received: list[dict] = []
-        self.client_ports: list[int] = []
-        self.secrets: list[str | None] = []  # the X-Intake-Secret header of each request
-        fake = self
+        self.stub = StubServer(self.answer, keep_alive=True).start()  # keep-alive, so connection reuse is visible
+        self.url = self.stub.url
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"  # keep-alive, so connection reuse is visible
+    def answer(self, request: Request) -> tuple:
+        body = request.json()
+        if self.mode == "slow":
+            time.sleep(1.5)
+        if self.mode == "error":
+            return 500, {"error": "boom"}
+        if self.mode == "not_list":
+            return 200, {"unexpected": True}
+        return 200, [{"recipient_id": body["sender"], "text": "Hoi! Waar kan ik je mee helpen?",
+                      "buttons": [{"title": "Hoe werkt het?", "payload": "/faq"}]},
+                     {"recipient_id": body["sender"], "custom": {"lang": "nl"}}]
 
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                fake.received.append({"path": self.path, **body})
-                fake.client_ports.append(self.client_address[1])
-                fake.secrets.append(self.headers.get("X-Intake-Secret"))
-                if fake.mode == "slow":
-                    time.sleep(1.5)
-                status, payload = 200, [
-                    {"recipient_id": body["sender"], "text": "Hoi! Waar kan ik je mee helpen?",
-                     "buttons": [{"title": "Hoe werkt het?", "payload": "/faq"}]},
-                    {"recipient_id": body["sender"], "custom": {"lang": "nl"}},
-                ]
-                if fake.mode == "error":
-                    status, payload = 500, {"error": "boom"}
-                if fake.mode == "not_list":
-                    payload = {"unexpected": True}
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+    @property
+    def received(self) -> list[dict]:
+        return [{"path": r.path, **r.json()} for r in self.stub.requests]
 
-            def log_message(self, *args):
-                pass
+    @property
+    def client_ports(self) -> list[int]:
+        return [r.client_port for r in self.stub.requests]
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    @property
+    def secrets(self) -> list[str | None]:
+        """The X-Intake-Secret header of each request."""
+        return [r.headers.get("X-Intake-Secret") for r in self.stub.requests]
 
 
 @pytest.fixture
@@ -70,7 +54,7 @@ def rasa(env, monkeypatch):
     monkeypatch.setenv("INTAKE_RASA_URL", fake.url + "/")
     monkeypatch.setenv("INTAKE_RASA_TIMEOUT", "0.5")
     yield fake
-    fake.close()
+    fake.stub.stop()
 
 
 @pytest.fixture

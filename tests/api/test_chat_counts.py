@@ -7,8 +7,7 @@ import pytest
 
 from api.statistics.chat_keys import METRICS
 from tests.api.helpers import SERVICE_TOKEN, raw_rows
-from tests.api.test_workflow import desk, signed_in  # noqa: F401
-from tests.api.test_workspace import signed_in as page_signed_in
+from tests.api.pages import page_signed_in
 
 SERVICE = {"Authorization": f"Bearer {SERVICE_TOKEN}"}
 
@@ -48,7 +47,8 @@ def test_only_known_metrics_and_keys_a_day_and_sane_counts(client, engine, body)
 
 def test_counts_are_added_per_day_metric_and_key(client, engine):
     assert send(client, "2026-03-02", [("faq", "cost", 2), ("conversations", "nl", 3)]).status_code == 204
-    assert send(client, "2026-03-02", [("faq", "cost", 5), ("faq", "cost", 1), ("crisis", "suicide", 1)]).status_code == 204
+    counts = [("faq", "cost", 5), ("faq", "cost", 1), ("crisis", "suicide", 1)]
+    assert send(client, "2026-03-02", counts).status_code == 204
     assert send(client, "2026-03-03", [("faq", "cost", 4), ("faq", "privacy", 0)]).status_code == 204
     assert stored(engine) == {("2026-03-02", "faq", "cost"): 8, ("2026-03-02", "conversations", "nl"): 3,
                               ("2026-03-02", "crisis", "suicide"): 1, ("2026-03-03", "faq", "cost"): 4}

@@ -16,12 +16,7 @@ from api.core.db import utcnow
 from api.registrations.models import IdempotencyKey, Registration
 from api.staff.service import sign_in
 from tests import stack
-from tests.api.helpers import hand_off, record
-
-
-def cli(*args: str, env: dict | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(stack.API_BIN / "python"), "-m", "api.cli", *args], cwd=stack.ROOT,
-                          env={**os.environ, **(env or {})}, input=stdin, capture_output=True, text=True, timeout=60)
+from tests.api.helpers import cli, hand_off, record, report
 
 
 def test_init_secrets_writes_private_file_once(tmp_path, database_url):
@@ -54,7 +49,8 @@ def test_create_admin_prints_totp_that_signs_in(env, db):
     assert token
 
 
-@pytest.mark.parametrize("stdin", ["a@example.org\nkort\nkort\n", "a@example.org\nlang genoeg wachtwoord\nanders wel\n"])
+@pytest.mark.parametrize("stdin", ["a@example.org\nkort\nkort\n",
+                                   "a@example.org\nlang genoeg wachtwoord\nanders wel\n"])
 def test_create_admin_refuses_weak_or_mismatched_password(env, db, stdin):
     run = cli("create-admin", env=env, stdin=stdin)
     assert run.returncode == 1
@@ -92,7 +88,6 @@ def test_purge_clears_dead_letter_notices_and_throttling_past_retention(client, 
     from api.deadletters.models import DeadLetter
     from api.staff import throttle
     from api.staff.models import SignInThrottle
-    from tests.api.test_dead_letters import report
 
     old, fresh = (report(client, reference=ref).json()["id"] for ref in ("PH-WXYZ-2345", "PH-MNPQ-6789"))
     db.execute(update(DeadLetter).where(DeadLetter.id == old).values(reported_at=utcnow() - timedelta(days=8)))

@@ -10,10 +10,10 @@ from typing import get_args
 import pytest
 
 import contract
-from contract import CHOICES, MAX_LENGTH, OFFERED, RETIRED, UNKNOWN
 from api.pages.copy import CHOICES as PAGE_CHOICES
 from api.pages.copy import RETIRED_CHOICES
 from api.registrations.schemas import HandOffIn, RegistrationIn
+from contract import CHOICES, MAX_LENGTH, OFFERED, RETIRED, UNKNOWN
 from tests import stack
 
 RECORD_FIELDS = set(CHOICES) | set(MAX_LENGTH) | set(contract.FLAGS) | set(contract.STAMPS)

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import uuid
 
-import pyotp
 import pytest
 
-from tests.api.helpers import SERVICE_TOKEN, hand_off, raw_rows, record
-from tests.api.test_migrations import alembic, tables
-from tests.api.test_workspace import account, signed_in
+from tests.api.helpers import alembic, hand_off, raw_rows, record, report, signed_in, tables
+from tests.api.pages import page_signed_in
 
 NOTICE = "Deze aanmeldingen konden niet worden afgeleverd."
 RESOLVED = "De niet-afgeleverde aanmelding is als afgehandeld gemarkeerd"
@@ -20,19 +18,8 @@ def resolve_path(dead_letter_id: int) -> str:
     return f"/staff/niet-afgeleverd/{dead_letter_id}/afgehandeld"
 
 
-def report(client, token: str | None = SERVICE_TOKEN, **overrides):
-    body = {"reference": "PH-ABCD-2345", "idempotency_key": str(uuid.uuid4()), "reason": "rejected",
-            "last_status": 422, "attempts": 1, **overrides}
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return client.post("/api/internal/dead-letters", json=body, headers=headers)
-
-
 def bearer(client, db, role: str) -> dict[str, str]:
-    user, secret = account(db, role)
-    r = client.post("/api/auth/token", data={"username": user.email, "password": "a long staff password 42",
-                                              "otp": pyotp.TOTP(secret).now()})
-    assert r.status_code == 200, r.text
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+    return signed_in(client, db, role)[1]
 
 
 @pytest.mark.parametrize("token", [None, "wrong-token"])
@@ -99,18 +86,18 @@ def test_a_failing_hand_off_that_was_delivered_later_is_no_longer_listed(client,
 
 
 def test_inbox_shows_the_notice_to_admin_and_intake_but_not_to_mediators(client, db):
-    desk, _ = signed_in(client, db, "intake")
+    desk, _ = page_signed_in(client, db, "intake")
     assert NOTICE not in desk.get("/staff").text  # nothing stuck: no notice
     report(client, reference="PH-WXYZ-2345", reason="rejected", last_status=422)
     report(client, reference="PH-MNPQ-6789", reason="failing", last_status=503, attempts=20)
     for role in ("intake", "admin"):
-        desk, _ = signed_in(client, db, role)
+        desk, _ = page_signed_in(client, db, role)
         page = desk.get("/staff")
         assert page.status_code == 200
         assert NOTICE in page.text and 'role="alert"' in page.text and 'id="dead-letters-title"' in page.text
         assert "PH-WXYZ-2345" in page.text and "PH-MNPQ-6789" in page.text
         assert "<script" not in page.text and "style=" not in page.text  # the strict CSP holds
-    mediator, _ = signed_in(client, db, "mediator")
+    mediator, _ = page_signed_in(client, db, "mediator")
     page = mediator.get("/staff")
     assert page.status_code == 200 and NOTICE not in page.text and "PH-WXYZ-2345" not in page.text
 
@@ -118,7 +105,7 @@ def test_inbox_shows_the_notice_to_admin_and_intake_but_not_to_mediators(client,
 def test_admin_marks_a_dead_letter_resolved_in_the_inbox(client, db, engine):
     dead_id = report(client, reference="PH-WXYZ-2345").json()["id"]
     keep_id = report(client, reference="PH-MNPQ-6789").json()["id"]
-    admin, admin_user = signed_in(client, db, "admin")
+    admin, admin_user = page_signed_in(client, db, "admin")
     page = admin.get("/staff").text
     assert f'<form method="post" action="{resolve_path(dead_id)}"' in page
     # A real button whose name says which item it clears.
@@ -140,7 +127,7 @@ def test_only_an_admin_marks_a_dead_letter_resolved(client, db, engine):
     dead_id = report(client).json()["id"]
     assert client.post(resolve_path(dead_id), follow_redirects=False).headers["location"] == "/staff/aanmelden"
     for role in ("intake", "mediator"):
-        desk, _ = signed_in(client, db, role)
+        desk, _ = page_signed_in(client, db, role)
         assert "Markeer als afgehandeld" not in desk.get("/staff").text
         r = desk.post(resolve_path(dead_id))
         assert r.status_code == 403 and "Alleen een beheerder" in r.text, role
@@ -149,7 +136,7 @@ def test_only_an_admin_marks_a_dead_letter_resolved(client, db, engine):
 
 def test_marking_resolved_needs_the_csrf_token(client, db, engine):
     dead_id = report(client).json()["id"]
-    admin, _ = signed_in(client, db, "admin")
+    admin, _ = page_signed_in(client, db, "admin")
     admin.get("/staff")
     assert admin.post(resolve_path(dead_id), csrf=False).status_code == 403
     assert admin.post(resolve_path(dead_id), {"csrf_token": "1.abc"}, csrf=False).status_code == 403

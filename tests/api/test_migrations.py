@@ -2,32 +2,15 @@
 into counts."""
 from __future__ import annotations
 
-import os
 import random
-import subprocess
 import uuid
 from collections import Counter
 
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, text
 
-from tests import stack
+from tests.api.helpers import alembic, tables
 
 TABLES = {"registrations", "idempotency_keys", "staff_users", "staff_sessions", "staff_sign_in_throttle"}
-
-
-def alembic(url: str, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, **stack.TEST_ENV, "DATABASE_URL": url}
-    env.pop("PYTHONPATH")  # the ini file finds the package on its own
-    return subprocess.run([str(stack.API_BIN / "alembic"), "-c", "api/alembic.ini", *args], cwd=stack.ROOT,
-                          env=env, capture_output=True, text=True)
-
-
-def tables(url: str) -> set[str]:
-    engine = create_engine(url)
-    try:
-        return set(inspect(engine).get_table_names())
-    finally:
-        engine.dispose()
 
 
 def test_upgrade_downgrade_upgrade(fresh_db):

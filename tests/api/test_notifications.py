@@ -5,46 +5,10 @@ from __future__ import annotations
 
 import logging
 import re
-from email import message_from_bytes, policy
-
-import pytest
-from aiosmtpd.controller import Controller
 
 import api.models  # noqa: F401  (every table, so the fixtures can empty them in order)
-
 from tests import stack
-from tests.api.helpers import hand_off, record
-
-DESK = "aanmeldpunt@example.org"
-PUBLIC_URL = "https://intake.example.org"
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it receives."""
-
-    def __init__(self) -> None:
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        message = message_from_bytes(envelope.content, policy=policy.default)
-        self.messages.append((envelope.rcpt_tos, message))
-        return "250 OK"
-
-    def to(self, address: str):
-        return [m for rcpt, m in self.messages if address in rcpt]
-
-
-@pytest.fixture
-def smtp(env, monkeypatch):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=stack.free_port())
-    controller.start()
-    for name, value in {"INTAKE_SMTP_HOST": "127.0.0.1", "INTAKE_SMTP_PORT": str(controller.port),
-                        "INTAKE_DESK_EMAIL": DESK, "INTAKE_PUBLIC_URL": PUBLIC_URL + "/",
-                        "INTAKE_MAIL_FROM": "intake@example.org"}.items():
-        monkeypatch.setenv(name, value)
-    yield inbox
-    controller.stop()
+from tests.api.helpers import DESK, PUBLIC_URL, hand_off, record
 
 
 def test_the_desk_gets_a_link_and_the_reference_only(smtp, client):

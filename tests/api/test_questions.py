@@ -8,10 +8,8 @@ import json
 import logging
 import re
 import statistics
-import threading
 import time
 from datetime import date, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from fastapi.testclient import TestClient
@@ -23,9 +21,9 @@ from api.core.db import Base
 from api.questions import codes, service
 from api.questions.models import QuestionThread
 from tests import stack
-from tests.api.helpers import raw_rows
-from tests.api.test_notifications import DESK, smtp  # noqa: F401  (fixture)
-from tests.api.test_workspace import signed_in
+from tests.api.helpers import DESK, cli, raw_rows
+from tests.api.pages import page_signed_in
+from tests.stub_server import Request, StubServer
 
 CODE = re.compile(r"data-pickup-code>([^<]+)<")
 SAME_SITE = {"Sec-Fetch-Site": "same-origin"}  # what a browser sends with a post from our own page
@@ -75,7 +73,7 @@ def test_ask_answer_fetch_reply_and_delete(client, db, engine, caplog):
     assert (thread.role, thread.event_kind, thread.status) == ("affected", "sexual_boundary", "new")
 
     # Staff: the inbox lists it, the page shows the text and audits the view; the answer is audited too.
-    desk, staff = signed_in(client, db, "mediator")
+    desk, staff = page_signed_in(client, db, "mediator")
     inbox = desk.get("/staff/vragen")
     assert inbox.status_code == 200 and f"/staff/vragen/{thread.id}" in inbox.text
     assert 'href="/staff/vragen"' in desk.get("/staff").text  # in the navigation
@@ -205,8 +203,6 @@ def test_threads_are_erased_a_fixed_time_after_their_last_message(client, db):
 
 
 def test_purge_command_erases_expired_threads(client, db, env):
-    from tests.api.test_cli import cli
-
     secret = stack.TEST_ENV["INTAKE_SECRET_KEY"]
     service.ask(db, secret, "oud", "unknown", "unknown", "nl", on=service.today() - timedelta(days=30))
     kept = service.ask(db, secret, "nieuw", "unknown", "unknown", "nl", on=service.today() - timedelta(days=29))
@@ -226,39 +222,20 @@ def test_rasa_away_shows_the_helplines_above_the_code(client, db):
     assert db.scalar(select(QuestionThread)) is not None  # stored all the same
 
 
-class CrisisRasa:
+def crisis_verdict(request: Request) -> tuple:
     """Rasa's crisis route as bot/channel.py answers it, by a script keyed on the text (a dependency)."""
-
-    def __init__(self) -> None:
-        def verdict(text: str) -> dict:
-            if "leven" in text:
-                return {"band": "sure", "kinds": ["suicide"], "acute": False}
-            return {"band": "none", "kinds": [], "acute": False}
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                payload = json.dumps(verdict(body["text"])).encode()
-                self.send_response(200 if self.path == "/webhooks/rest/crisis" else 404)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    if "leven" in request.json()["text"]:
+        verdict = {"band": "sure", "kinds": ["suicide"], "acute": False}
+    else:
+        verdict = {"band": "none", "kinds": [], "acute": False}
+    return (200 if request.path == "/webhooks/rest/crisis" else 404), verdict
 
 
 @pytest.fixture
 def crisis_rasa(env, monkeypatch):
-    rasa = CrisisRasa()
-    monkeypatch.setenv("INTAKE_RASA_URL", rasa.url)
-    yield rasa
-    rasa.server.shutdown()
+    with StubServer(crisis_verdict) as rasa:
+        monkeypatch.setenv("INTAKE_RASA_URL", rasa.url)
+        yield rasa
 
 
 def test_the_crisis_net_orders_the_helplines_by_the_kind(crisis_rasa, client, db):
@@ -276,7 +253,7 @@ def test_the_crisis_net_orders_the_helplines_by_the_kind(crisis_rasa, client, db
     assert replied.status_code == 200 and "data-crisis-help" in replied.text
 
 
-def test_the_desk_gets_a_mail_with_a_link_only(smtp, client):  # noqa: F811
+def test_the_desk_gets_a_mail_with_a_link_only(smtp, client):
     asked = ask(client)
     assert asked.status_code == 201
     [mail] = smtp.to(DESK)
@@ -291,7 +268,7 @@ def test_every_staff_role_works_the_inbox_new_first(client, db):
     answered = service.ask(db, secret, "beantwoord", "unknown", "unknown", "nl", on=today - timedelta(days=1))
     waiting = service.ask(db, secret, "wacht al lang", "unknown", "unknown", "nl", on=today - timedelta(days=7))
     fresh = service.ask(db, secret, "net binnen", "unknown", "unknown", "nl", on=today)
-    desk, staff = signed_in(client, db, "intake")
+    desk, staff = page_signed_in(client, db, "intake")
     desk.post(f"/staff/vragen/{answered.thread.id}/antwoord", {"text": "Antwoord."})
     page = desk.get("/staff/vragen").text
     order = [int(i) for i in re.findall(r'href="/staff/vragen/(\d+)"', page)]
@@ -306,7 +283,7 @@ def test_every_staff_role_works_the_inbox_new_first(client, db):
     empty = desk.post(f"/staff/vragen/{fresh.thread.id}/antwoord", {"text": "  "}, follow_redirects=False)
     assert empty.status_code == 303 and "fout=empty" in empty.headers["location"]
     assert desk.post(f"/staff/vragen/{fresh.thread.id}/antwoord", {"text": "x"}, csrf=False).status_code == 403
-    admin, _ = signed_in(client, db, "admin")
+    admin, _ = page_signed_in(client, db, "admin")
     assert admin.get(f"/staff/vragen/{fresh.thread.id}").status_code == 200
     assert admin.get("/staff/vragen/999999").status_code == 404
     assert client.get("/staff/vragen", follow_redirects=False).status_code == 303  # signed out: to sign-in

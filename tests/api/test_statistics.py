@@ -22,9 +22,8 @@ from api.statistics import figures as figures_module
 from api.statistics import service as statistics
 from api.statistics.mapping import row_values
 from api.statistics.models import CourseCount
-from tests.api.helpers import raw_rows
-from tests.api.test_workflow import DECLINED, TAKEN_ON, assign, desk, new_registration, signed_in, status  # noqa: F401
-from tests.api.test_workspace import signed_in as page_signed_in
+from tests.api.helpers import DECLINED, TAKEN_ON, assign, new_registration, raw_rows, signed_in, status
+from tests.api.pages import page_signed_in
 
 INTAKE_COLUMNS = {"year", "quarter", "channel", "kind", "role", "referrer", "language", "province", "count"}
 COURSE_COLUMNS = {"year", "quarter", "event_kind", "outcome", "decline_reason", "initiative", "contact_made",
@@ -135,7 +134,8 @@ def test_the_period_is_the_dutch_quarter_the_registration_came_in():
 
 @pytest.mark.parametrize("text,kind", [("Slachtofferhulp Nederland", "victim_support"), ("SHN", "victim_support"),
                                        ("Reclassering Nederland", "probation"), ("Openbaar Ministerie", "judicial"),
-                                       ("PI Vught (DJI)", "judicial"), ("Raad voor de Kinderbescherming", "child_protection"),
+                                       ("PI Vught (DJI)", "judicial"),
+                                       ("Raad voor de Kinderbescherming", "child_protection"),
                                        ("Huisartsenpraktijk De Linde", "other"), ("Politie Utrecht", "other"),
                                        (None, "unknown")])
 def test_referrer_type_is_derived_from_the_organisation_a_professional_named(text, kind):
@@ -261,7 +261,8 @@ def _truth(known: list[dict], period: str) -> dict[str, Counter]:
     count("outcome", rows, lambda r: {"closed": "taken_on", "declined": "declined", "erased": "erased_open"}[r["fate"]])
     count("decline_reason", [r for r in rows if r["fate"] == "declined"], lambda r: r["decline_category"])
     count("registrant", rows, lambda r: r["role"] if r["role"] in ("professional", "unknown") else "involved")
-    count("referrer", [r for r in rows if r["role"] == "professional"], lambda r: ORGANISATIONS[r["referrer_organisation"]])
+    count("referrer", [r for r in rows if r["role"] == "professional"],
+          lambda r: ORGANISATIONS[r["referrer_organisation"]])
     count("channel", rows, lambda r: r["source"])
     count("kind", rows, lambda r: r["kind"])
     count("role", rows, lambda r: r["role"])
@@ -435,7 +436,8 @@ def test_a_lone_small_count_cannot_be_worked_out_from_the_total(client, db, admi
     assert channel["chat"] == {"count": "x", "share": None}  # 40 - 37 would give the 3 away
     assert _recovered(body) == []
     # The reader is not a straw man: with "<5" alone (no complementary suppression) they find the 3.
-    monkeypatch.setattr(figures_module, "suppress", lambda values, sums, rank=None: {n: "small" for n, v in values.items() if v < 5})
+    monkeypatch.setattr(figures_module, "suppress",
+                        lambda values, sums, rank=None: {n: "small" for n, v in values.items() if v < 5})
     naive = client.get("/api/statistics", params={"period": "2026-Q1"}, headers=admin_headers).json()
     assert "current channel:webform" in _recovered(naive)
 

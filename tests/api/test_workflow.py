@@ -2,60 +2,12 @@
 export and erasure. Every role is a real account signed in with password and TOTP."""
 from __future__ import annotations
 
-import itertools
-
-import pyotp
 import pytest
 from sqlalchemy import select
 
 from api.registrations.models import IdempotencyKey, Registration, RegistrationEvent
 from api.staff.service import create_user
-from tests.api.helpers import hand_off, raw_rows, record
-
-PASSWORD = "a long staff password 42"
-_numbers = itertools.count()
-
-
-def signed_in(client, db, role: str, region: str | None = None):
-    """A new enrolled account of `role`, signed in through the API; returns (user, headers)."""
-    secret = pyotp.random_base32()
-    user = create_user(db, f"{role}{next(_numbers)}@example.org", PASSWORD, role, totp_secret=secret, region=region)
-    r = client.post("/api/auth/token", data={"username": user.email, "password": PASSWORD,
-                                              "otp": pyotp.TOTP(secret).now()})
-    assert r.status_code == 200, r.text
-    return user, {"Authorization": f"Bearer {r.json()['access_token']}"}
-
-
-def new_registration(client, **overrides) -> int:
-    r = hand_off(client, record(**overrides))
-    assert r.status_code == 201, r.text
-    return r.json()["id"]
-
-
-@pytest.fixture
-def desk(client, db):
-    """An admin, an intake staff member and two mediators (Utrecht and Limburg), each signed in."""
-    return {"admin": signed_in(client, db, "admin"), "intake": signed_in(client, db, "intake"),
-            "mediator": signed_in(client, db, "mediator", "utrecht"),
-            "other_mediator": signed_in(client, db, "mediator", "limburg")}
-
-
-# The outcome closing needs (workflow.check_outcome); `status` sends it for "closed" and "declined" by default.
-TAKEN_ON = {"initiative": "caused", "contact_made": True, "contact_forms": ["letters", "conversation"]}
-DECLINED = {"decline_category": "out_of_scope"}
-
-
-def status(client, headers, rid, to, reason=None, outcome=...):
-    if outcome is ...:
-        outcome = {"closed": TAKEN_ON, "declined": DECLINED}.get(to)
-    body = {"status": to} | ({"reason": reason} if reason is not None else {}) | (
-        {"outcome": outcome} if outcome is not None else {})
-    return client.post(f"/api/registrations/{rid}/status", json=body, headers=headers)
-
-
-def assign(client, headers, rid, mediator_id):
-    return client.post(f"/api/registrations/{rid}/assign", json={"mediator_id": mediator_id}, headers=headers)
-
+from tests.api.helpers import PASSWORD, assign, new_registration, raw_rows, status
 
 # --- who may do what ------------------------------------------------------------------------------
 

@@ -2,7 +2,6 @@
 CSRF refusal, the inbox, the registration page and its forms, privacy operations and user management."""
 from __future__ import annotations
 
-import itertools
 import logging
 import re
 from datetime import timedelta
@@ -13,81 +12,11 @@ from sqlalchemy import select, update
 
 from api.audit.models import AuditEntry
 from api.core.config import get_settings
-from api.core.security import token_digest
-from api.pages import csrf
 from api.core.db import utcnow
 from api.registrations.models import Registration
 from api.staff.models import StaffSession, StaffUser
-from api.staff.service import create_user
-from tests import stack
-from tests.api.helpers import hand_off, record
-
-PASSWORD = "a long staff password 42"
-_numbers = itertools.count()
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-FORM_CSRF = re.compile(r'<form[^>]*action="([^"]+)"[^>]*>(?:(?!</form>).)*?name="csrf_token" value="([^"]+)"', re.S)
-
-
-def family(path: str) -> str:
-    """The CSRF form family of a workspace path (api/workspace/router.py)."""
-    if path == "/staff/aanmelden":
-        return "sign-in"
-    if path in ("/staff/afmelden", "/staff/overal-afmelden", "/staff/tweestaps", "/staff/wachtwoord"):
-        return "account"
-    return "admin" if path.startswith("/staff/beheer/") else "case"
-
-
-class Desk:
-    """One browser: a cookie jar on the app, and the CSRF token of each form family it has seen on a page (each
-    family has its own token; `forms` maps the last page's form actions to theirs)."""
-
-    def __init__(self, client: TestClient) -> None:
-        self.client, self.token, self.forms, self.tokens = client, None, {}, {}
-
-    def _read(self, r) -> None:
-        found = CSRF.search(r.text)
-        if found:
-            self.token, self.forms = found.group(1), dict(FORM_CSRF.findall(r.text))
-            self.tokens.update({family(path): token for path, token in self.forms.items()})
-
-    def get(self, path: str, **kwargs):
-        r = self.client.get(path, **kwargs)
-        self._read(r)
-        return r
-
-    def _mint(self, name: str) -> str | None:
-        """A valid token of a family no page showed this user (to reach a role check behind the CSRF check)."""
-        session_token = self.client.cookies.get("ph_staff")
-        if name == "sign-in" or not session_token:
-            return None
-        return csrf.make_token(stack.TEST_ENV["INTAKE_SECRET_KEY"], token_digest(session_token), label=f"staff-{name}")
-
-    def post(self, path: str, data: dict | None = None, csrf: bool = True, **kwargs):
-        body = dict(data or {})
-        if csrf:
-            body["csrf_token"] = self.tokens.get(family(path)) or self._mint(family(path)) or self.token
-        r = self.client.post(path, data=body, **kwargs)
-        self._read(r)
-        return r
-
-    def sign_in(self, email: str, code: str, password: str = PASSWORD):
-        self.get("/staff/aanmelden")
-        return self.post("/staff/aanmelden", {"email": email, "password": password, "code": code},
-                         follow_redirects=False)
-
-
-def account(db, role: str, region: str | None = None, enrolled: bool = True) -> tuple[StaffUser, str | None]:
-    secret = pyotp.random_base32() if enrolled else None
-    user = create_user(db, f"{role}{next(_numbers)}@example.org", PASSWORD, role, totp_secret=secret, region=region)
-    return user, secret
-
-
-def signed_in(client, db, role: str, region: str | None = None) -> tuple[Desk, StaffUser]:
-    user, secret = account(db, role, region)
-    desk = Desk(TestClient(client.app))  # a browser of its own: its own cookie jar
-    r = desk.sign_in(user.email, pyotp.TOTP(secret).now())
-    assert r.status_code == 303 and r.headers["location"] == "/staff", r.text
-    return desk, user
+from tests.api.helpers import PASSWORD, account, hand_off, record
+from tests.api.pages import Desk, page_signed_in
 
 
 def new_registration(client, **overrides) -> tuple[int, str]:
@@ -132,7 +61,8 @@ def test_production_cookies_are_host_only_and_secure_even_behind_plain_http(engi
     get_settings.cache_clear()
     user, secret = account(db, "intake")
     with TestClient(create_app()) as client:
-        cookies = [c for path in ("/aanmelden", "/staff/aanmelden") for c in client.get(path).headers.get_list("set-cookie")]
+        cookies = [c for path in ("/aanmelden", "/staff/aanmelden")
+                   for c in client.get(path).headers.get_list("set-cookie")]
     with TestClient(create_app(), base_url="https://testserver") as client:
         cookies += Desk(client).sign_in(user.email, pyotp.TOTP(secret).now()).headers.get_list("set-cookie")
     names = {c.split("=", 1)[0] for c in cookies}
@@ -174,7 +104,7 @@ def test_pages_need_a_session(client):
 # --- CSRF ------------------------------------------------------------------------------------------
 
 def test_forms_without_a_valid_csrf_token_are_refused(client, db):
-    desk, _ = signed_in(client, db, "intake")
+    desk, _ = page_signed_in(client, db, "intake")
     rid, _ = new_registration(client)
     path = f"/staff/aanmeldingen/{rid}/status"
     assert desk.post(path, {"status": "in_review"}, csrf=False).status_code == 403
@@ -193,7 +123,7 @@ def test_forms_without_a_valid_csrf_token_are_refused(client, db):
     account_token = desk.forms["/staff/afmelden"]
     assert desk.post(path, {"status": "in_review", "csrf_token": account_token}, csrf=False).status_code == 403
     # A token is bound to its session: another signed-in browser's token of the same form is refused.
-    colleague, _ = signed_in(client, db, "intake")
+    colleague, _ = page_signed_in(client, db, "intake")
     colleague.get(f"/staff/aanmeldingen/{rid}")
     stolen = colleague.forms[path]
     assert desk.post(path, {"status": "in_review", "csrf_token": stolen}, csrf=False).status_code == 403
@@ -247,7 +177,7 @@ def test_enrolment_with_qr_code_then_recovery_code_sign_in(client, db):
 # --- inbox -----------------------------------------------------------------------------------------
 
 def test_inbox_lists_filters_and_marks(client, db):
-    desk, _ = signed_in(client, db, "intake")
+    desk, _ = page_signed_in(client, db, "intake")
     callback, callback_ref = new_registration(client, kind="callback", voicemail_ok="no", region="limburg")
     plain, plain_ref = new_registration(client, voicemail_ok="yes")
     db.execute(update(Registration).where(Registration.id == plain).values(created_at=utcnow() - timedelta(days=6)))
@@ -275,8 +205,8 @@ def test_inbox_lists_filters_and_marks(client, db):
 
 
 def test_mediator_inbox_and_pages_show_only_their_own(client, db):
-    intake, _ = signed_in(client, db, "intake")
-    mediator, mediator_user = signed_in(client, db, "mediator", "utrecht")
+    intake, _ = page_signed_in(client, db, "intake")
+    mediator, mediator_user = page_signed_in(client, db, "mediator", "utrecht")
     mine, mine_ref = new_registration(client)
     other, other_ref = new_registration(client)
     intake.get(f"/staff/aanmeldingen/{mine}")
@@ -295,7 +225,7 @@ def test_mediator_inbox_and_pages_show_only_their_own(client, db):
 # --- the registration page and its forms -----------------------------------------------------------
 
 def test_registration_page_shows_details_consent_and_records_the_view(client, db):
-    desk, user = signed_in(client, db, "intake")
+    desk, user = page_signed_in(client, db, "intake")
     rid, reference = new_registration(client, email="sanne@voorbeeld.nl")
     page = desk.get(f"/staff/aanmeldingen/{rid}").text
     for shown in (reference, "Sanne", "+31612345678", "sanne@voorbeeld.nl", "Mijn trainer ging jaren geleden",
@@ -306,7 +236,7 @@ def test_registration_page_shows_details_consent_and_records_the_view(client, db
 
 
 def test_work_a_registration_through_the_forms(client, db):
-    desk, intake_user = signed_in(client, db, "intake")
+    desk, intake_user = page_signed_in(client, db, "intake")
     utrecht_user, _ = account(db, "mediator", "utrecht")
     limburg_user, _ = account(db, "mediator", "limburg")
     rid, _ = new_registration(client, region="limburg")
@@ -337,8 +267,8 @@ def test_work_a_registration_through_the_forms(client, db):
 
 
 def test_export_and_erase_from_the_page(client, db):
-    intake, _ = signed_in(client, db, "intake")
-    admin, admin_user = signed_in(client, db, "admin")
+    intake, _ = page_signed_in(client, db, "intake")
+    admin, admin_user = page_signed_in(client, db, "admin")
     rid, reference = new_registration(client)
     download = intake.get(f"/staff/aanmeldingen/{rid}/export")
     assert download.status_code == 200
@@ -363,7 +293,7 @@ def test_export_and_erase_from_the_page(client, db):
 # --- accounts --------------------------------------------------------------------------------------
 
 def test_admin_creates_and_deactivates_accounts(client, db):
-    admin, _ = signed_in(client, db, "admin")
+    admin, _ = page_signed_in(client, db, "admin")
     admin.get("/staff/beheer/gebruikers")
     short = admin.post("/staff/beheer/gebruikers", {"email": "b@example.org", "password": "kort",
                                                     "role": "mediator", "region": "zeeland"})
@@ -395,7 +325,7 @@ def test_admin_creates_and_deactivates_accounts(client, db):
 
 
 def test_intake_staff_cannot_manage_accounts(client, db):
-    desk, _ = signed_in(client, db, "intake")
+    desk, _ = page_signed_in(client, db, "intake")
     assert desk.get("/staff/beheer/gebruikers").status_code == 403
     desk.get("/staff")
     assert desk.post("/staff/beheer/gebruikers", {"email": "x@example.org", "password": PASSWORD,
@@ -420,7 +350,7 @@ def test_sign_out_everywhere_ends_every_session(client, db):
 
 
 def test_sign_out_ends_this_session_only(client, db):
-    desk, _ = signed_in(client, db, "intake")
+    desk, _ = page_signed_in(client, db, "intake")
     desk.get("/staff")
     out = desk.post("/staff/afmelden")
     assert "Je bent afgemeld." in out.text
@@ -428,7 +358,7 @@ def test_sign_out_ends_this_session_only(client, db):
 
 
 def test_idle_session_expires(client, db):
-    desk, _ = signed_in(client, db, "intake")
+    desk, _ = page_signed_in(client, db, "intake")
     db.execute(update(StaffSession).values(last_seen_at=utcnow() - timedelta(minutes=61)))
     db.commit()
     r = desk.get("/staff", follow_redirects=False)
@@ -437,7 +367,7 @@ def test_idle_session_expires(client, db):
 
 def test_pages_log_no_contact_details(client, db, caplog):
     caplog.set_level(logging.DEBUG)
-    desk, _ = signed_in(client, db, "intake")
+    desk, _ = page_signed_in(client, db, "intake")
     rid, _ = new_registration(client, email="logvrij@voorbeeld.nl", name="Geheime-Naam")
     desk.get("/staff")
     desk.get(f"/staff/aanmeldingen/{rid}")
@@ -448,7 +378,7 @@ def test_pages_log_no_contact_details(client, db, caplog):
 
 
 def test_inbox_pages_keep_the_filters(client, db):
-    desk, _ = signed_in(client, db, "intake")
+    desk, _ = page_signed_in(client, db, "intake")
     references = [new_registration(client, region="zeeland")[1] for _ in range(27)]
     new_registration(client, region="drenthe")
     first = desk.get("/staff", params={"region": "zeeland"}).text
@@ -460,8 +390,8 @@ def test_inbox_pages_keep_the_filters(client, db):
 
 
 def test_admin_reads_the_audit_log_page(client, db):
-    admin, admin_user = signed_in(client, db, "admin")
-    intake, _ = signed_in(client, db, "intake")
+    admin, admin_user = page_signed_in(client, db, "admin")
+    intake, _ = page_signed_in(client, db, "intake")
     rid, reference = new_registration(client, name="Audit-Naam")
     admin.get(f"/staff/aanmeldingen/{rid}")
     page = admin.get("/staff/beheer/audit", params={"aanmelding": rid}).text

@@ -1,18 +1,18 @@
-"""bot/rasa_patches/action_calls.py: a request Rasa sends to the action server arrives as the same JSON, with the same headers,
-as with Rasa's own `json.dumps`; what orjson cannot write is written by `json.dumps`."""
+"""bot/rasa_patches/action_calls.py: a request Rasa sends to the action server arrives as the same JSON, with the same
+headers, as with Rasa's own `json.dumps`; what orjson cannot write is written by `json.dumps`."""
 from __future__ import annotations
 
 import json
 
+import pytest
 from aiohttp import web
 from rasa.core.actions.action import RemoteAction
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.rasa_patches import action_calls
-from tests.bot.conftest import session_loop
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_a_real_action_call_arrives_as_rasa_writes_it(chat):
     assert EndpointConfig.session is action_calls.session  # as the served process and the agent have it
     await chat("hoi, ik ben Zoë en ik twijfel of dit iets voor mij is")  # not ASCII: UTF-8 instead of \u escapes
@@ -40,7 +40,7 @@ async def test_a_real_action_call_arrives_as_rasa_writes_it(chat):
         await runner.cleanup()
     raw, headers = received[0]
     assert json.loads(raw) == json.loads(json.dumps(body))
-    assert "Zoë".encode() in raw and "Zo\\u00eb".encode() not in raw
+    assert "Zoë".encode() in raw and b"Zo\\u00eb" not in raw
     assert headers["Content-Type"] == "application/json" and headers["X-Intake"] == "1"
     assert headers["Authorization"].startswith("Basic ")
 

@@ -30,7 +30,8 @@ REFUSED = [
     {"events": [{"event": "slot", "name": "role", "value": 1, "timestamp": "now"}]},
     {"events": {"event": "slot"}},
     {"responses": [{"text": "hi"}, "hi"]},
-    # each event against its own kind only (bot/rasa_patches/answer_schema.py): what that kind refuses, and what names no kind
+    # each event against its own kind only (bot/rasa_patches/answer_schema.py): what that kind refuses, and what names
+    # no kind
     {"events": [{"event": "user", "text": 5}]},
     {"events": [{"event": "slot", "name": "role", "value": 1, "metadata": "x"}]},
     {"events": [{"event": "user", "parse_data": {"entities": [{"start": "0"}]}}]},

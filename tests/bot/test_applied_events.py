@@ -1,15 +1,25 @@
-"""bot/rasa_patches/applied_events.py: the applied events a tracker carries forward are, after every event, the very events
-Rasa's own `applied_events()` gives, for real conversations of the trained bot and for the rare events they lack."""
+"""bot/rasa_patches/applied_events.py: the applied events a tracker carries forward are, after every event, the very
+events Rasa's own `applied_events()` gives, for real conversations of the trained bot and for the rare events they
+lack."""
 from __future__ import annotations
 
 from collections import deque
 
-from rasa.shared.core.events import (ActionExecuted, ActionReverted, ActiveLoop, Restarted,
-                                     SessionStarted, SlotSet, UserUttered, UserUtteranceReverted)
+import pytest
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionReverted,
+    ActiveLoop,
+    Restarted,
+    SessionStarted,
+    SlotSet,
+    UserUtteranceReverted,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.rasa_patches.applied_events import applied_events, rasa_original
-from tests.bot.conftest import answer_until_summary, session_loop
+from tests.bot.helpers import answer_until_summary
 from tests.intake_script import BUTTONS
 
 
@@ -27,7 +37,7 @@ def replay(events, max_event_history=None) -> DialogueStateTracker:
     return tracker
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_real_conversations_match_rasa_after_every_event(chat):
     await chat("/greet")
     await chat("/start_registration")

@@ -14,7 +14,7 @@ import pytest
 from actions.summary import FIELD_NAMES
 from bot.channel import SECRET_HEADER, IntakeRestInput, as_rasa_input
 from tests import stack
-from tests.bot.conftest import run_apart
+from tests.bot.helpers import run_apart
 
 
 def domain_payloads(domain) -> set[str]:

@@ -15,7 +15,7 @@ from rasa.utils.endpoints import EndpointConfig
 from api.statistics.chat_keys import FAQ_TOPICS, METRICS
 from bot.chat_counters import CRISIS, DUTCH, ChatCounters
 from tests import stack
-from tests.bot.conftest import Chat, answer_until_summary, session_loop
+from tests.bot.helpers import Chat, answer_until_summary
 from tests.intake_script import BUTTONS, CODE
 
 NAME, PHONE = "Marieke Telvrouw", "06 47123958"
@@ -46,7 +46,7 @@ def environment(monkeypatch):
     monkeypatch.setenv("INTAKE_BACKEND_URL", f"http://127.0.0.1:{stack.free_port()}")  # nobody there yet
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_a_conversation_is_counted_without_its_words(agent, environment, backend, stack_dir, caplog):
     counters = await endpoints_broker()
     stores = [agent.processor.tracker_store]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import ast
 import re
 import runpy
-from pathlib import Path
 
 import pytest
 import yaml
@@ -65,7 +64,8 @@ PAGES = COPY["TEXT"]
 
 def _mail() -> dict[str, str]:
     tree = ast.parse((ROOT / "api" / "notifications" / "mail.py").read_text(encoding="utf-8"))
-    node = next(n for n in tree.body if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "_CONFIRMATION")
+    node = next(n for n in tree.body
+                if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "_CONFIRMATION")
     # The texts are literals around the contract's office phone (an f-string): evaluated with that name only.
     texts = eval(compile(ast.Expression(node.value), "mail.py", "eval"), {"__builtins__": {}},  # noqa: S307
                  {"OFFICE_PHONE": contract.OFFICE_PHONE})
@@ -101,13 +101,17 @@ def test_the_places_are_found():
 
 # --- claims that must never be made -----------------------------------------------------------------
 NEVER = [
-    ("a promised time for the call (no source gives one)", r"\b\d+\s*(?:werkdagen|working days)\b|binnen \w+ dagen|within \w+ days"),
+    ("a promised time for the call (no source gives one)", r"\b\d+\s*(?:werkdagen|working days)\b|binnen \w+ dagen|"
+                                                           r"within \w+ days"),
     ("'bewaart niets': the chat holds the conversation up to 60 minutes",
-     r"\bbewaa?r(?:t|en)? niets\b|\bniets (?:is |wordt )?bewaard\b|\bkeeps? nothing\b|\bnothing (?:is |was )?(?:kept|stored)\b"),
-    ("a mediator 'woont' somewhere (they work regionally where possible)", r"bemiddelaar[^.?!]*\bwoont\b|\bwoont[^.?!]*bemiddelaar|mediator[^.?!]*\blives\b"),
+     r"\bbewaa?r(?:t|en)? niets\b|\bniets (?:is |wordt )?bewaard\b|\bkeeps? nothing\b|\bnothing (?:is |"
+     r"was )?(?:kept|stored)\b"),
+    ("a mediator 'woont' somewhere (they work regionally where possible)", r"bemiddelaar[^.?!]*\bwoont\b|"
+                                                                           r"\bwoont[^.?!]*bemiddelaar|mediator[^.?!]*\blives\b"),
     ("a report 'is no condition' (it is, for most crimes)", r"geen voorwaarde|not a condition"),
     ("confidentiality as an absolute about employer, police or family", r"horen het niet|are not told"),
-    ("the ministry without its full name", r"ministerie van Justitie(?! en Veiligheid)|Ministry of Justice(?! and Security)"),
+    ("the ministry without its full name", r"ministerie van Justitie(?! en Veiligheid)|"
+                                           r"Ministry of Justice(?! and Security)"),
     ("'een medewerker belt' (a mediator calls back)", r"medewerker belt|someone calls you back|staff member calls"),
     ("the polite form ('u', 'uw')", r"\b[Uu]w?\b"),
     ("the bot blames the situation, not itself", r"Dit lukt nog niet goed|not working yet"),
@@ -171,7 +175,8 @@ def test_after_sending_the_chat_the_done_page_and_the_mail_say_the_same():
 def test_a_call_back_is_made_by_a_mediator_everywhere():
     assert "belt een bemiddelaar je terug" in said("utter_handoff_delivered_callback", "nl")
     assert "mediator calls you back" in said("utter_handoff_delivered_callback", "en")
-    assert "bemiddelaar belt je" in said("utter_callback_intro", "nl") and "bemiddelaar" in PAGES["nl"]["done_step_callback"]
+    assert "bemiddelaar belt je" in said("utter_callback_intro", "nl")
+    assert "bemiddelaar" in PAGES["nl"]["done_step_callback"]
     assert "mediator" in PAGES["en"]["done_step_callback"]
 
 
@@ -195,13 +200,15 @@ def test_what_the_chat_keeps_is_said_the_same_way_everywhere():
 
 def test_police_report_as_the_brief_says():
     assert "most crimes" in FACTS["report_needed"] and "also long ago" in FACTS["report_not_needed"]
-    assert "meeste misdrijven" in said("utter_faq/police_report", "nl") and "lang geleden" in said("utter_faq/police_report", "nl")
-    assert "most crimes" in said("utter_faq/police_report", "en") and "long ago" in said("utter_faq/police_report", "en")
+    nl, en = said("utter_faq/police_report", "nl"), said("utter_faq/police_report", "en")
+    assert "meeste misdrijven" in nl and "lang geleden" in nl
+    assert "most crimes" in en and "long ago" in en
 
 
 def test_confidentiality_as_the_brief_says():
     assert "both agree" in FACTS["confidential"]
-    assert "toestemming" in said("utter_faq/confidential", "nl") and "allebei ja" in said("utter_faq/confidential", "nl")
+    nl = said("utter_faq/confidential", "nl")
+    assert "toestemming" in nl and "allebei ja" in nl
     assert "consent" in said("utter_faq/confidential", "en") and "both agree" in said("utter_faq/confidential", "en")
 
 

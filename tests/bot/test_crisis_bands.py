@@ -6,7 +6,6 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.crisis import CrisisDetector
 from tests import stack
-from tests.bot.conftest import session_loop
 
 
 def configured() -> dict:
@@ -76,7 +75,8 @@ def test_acute_words_add_112_to_a_sure_answer():
 def test_harm_expected_tonight_adds_112_to_the_helpline_of_its_kind():
     child = decided("mijn stiefvader komt vannacht weer naar mijn kamer en ik ben bang", 0.95, "domestic_violence")
     assert entities(child)["crisis_acute"] == ["yes"]
-    assert entities(decided("he said he will hurt my mum tonight", 0.95, "domestic_violence"))["crisis_acute"] == ["yes"]
+    tonight = decided("he said he will hurt my mum tonight", 0.95, "domestic_violence")
+    assert entities(tonight)["crisis_acute"] == ["yes"]
     # A habit is not within hours: the kind's helpline, without 112.
     habit = decided("mijn vader slaat ons elke dag weer", 0.95, "domestic_violence")
     assert "crisis_acute" not in entities(habit)
@@ -93,7 +93,7 @@ async def parsed(agent, text: str) -> tuple[str, set[str]]:
     return result["intent"]["name"], {e["value"] for e in result["entities"] if e["entity"] == "crisis_type"}
 
 
-@session_loop
+@pytest.mark.session_loop
 @pytest.mark.parametrize("text, kind", [
     ("ik kras mijn armen open", "suicide"),
     ("I want to disappear for good", "suicide"),
@@ -105,7 +105,7 @@ async def test_crisis_in_own_words_is_recognised_with_the_right_helpline(agent, 
     assert intent in ("crisis", "crisis_check") and kind in kinds
 
 
-@session_loop
+@pytest.mark.session_loop
 @pytest.mark.parametrize("text", ["ik ben bang voor mijn ex, ik wil hem niet zien", "this is killing me",
                                   "help, ik snap het niet"])
 async def test_ordinary_worries_are_not_a_sure_alarm(agent, text):

@@ -7,26 +7,25 @@ from __future__ import annotations
 
 import pytest
 
-from tests.bot.conftest import session_loop
-
 CHECK = '/crisis_check{"crisis_type":"danger","crisis_prior":"faq/cost"}'
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_an_unsure_message_is_asked_about_with_112_on_the_same_line(chat):
     await chat(CHECK)
-    assert chat.text == "Ik wil je goed begrijpen. Gebeurt dit nu, of gaat het over vroeger? Ben je nu in gevaar? Bel 112."
+    assert chat.text == ("Ik wil je goed begrijpen. Gebeurt dit nu, of gaat het over vroeger? "
+                         "Ben je nu in gevaar? Bel 112.")
     assert [b["payload"] for b in chat.buttons] == ["/crisis_now", "/crisis_past"]
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_a_suicide_candidate_is_asked_about_in_its_own_words(chat):
     await chat('/crisis_check{"crisis_type":"suicide","crisis_prior":"faq/cost"}')
     assert "Denk je er nu aan om een einde aan je leven te maken? Bel dan 113 of gratis 0800-0113" in chat.text
     assert [b["title"] for b in chat.buttons] == ["Ja", "Nee"]
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_now_gets_the_numbers_of_the_likely_kind(chat):
     await chat(CHECK)
     await chat("/crisis_now")
@@ -35,7 +34,7 @@ async def test_now_gets_the_numbers_of_the_likely_kind(chat):
     assert (await chat.slots())["crisis_candidate"] is None
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_past_gets_the_answer_the_question_would_have_had(chat):
     await chat(CHECK)
     await chat("/crisis_past")
@@ -43,7 +42,7 @@ async def test_past_gets_the_answer_the_question_would_have_had(chat):
     assert "Het kost je niets" in chat.text and "112" not in chat.text
 
 
-@session_loop
+@pytest.mark.session_loop
 @pytest.mark.parametrize("typed, past", [("nee hoor, dat is jaren geleden", True), ("nee", True),
                                          ("ja", False), ("weet ik niet", False), ("nu ja", False)])
 async def test_a_typed_answer_decides_and_anything_unclear_counts_as_now(chat, typed, past):
@@ -55,7 +54,7 @@ async def test_a_typed_answer_decides_and_anything_unclear_counts_as_now(chat, t
         assert "Bel meteen 112" in chat.replies[0]["text"]
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_a_sure_crisis_typed_as_the_answer_gets_the_numbers(chat):
     await chat(CHECK)
     await chat("ik wil niet meer leven")
@@ -64,7 +63,7 @@ async def test_a_sure_crisis_typed_as_the_answer_gets_the_numbers(chat):
     assert tracker.active_loop_name is None
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_unsure_in_the_middle_of_the_intake_pauses_it_and_past_offers_to_go_on(chat):
     await chat("/start_registration")
     await chat('/inform{"role":"affected"}')
@@ -80,7 +79,7 @@ async def test_unsure_in_the_middle_of_the_intake_pauses_it_and_past_offers_to_g
     assert "Wat is er gebeurd?" in chat.text
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_in_english_the_check_is_in_english(chat):
     await chat("in English please")
     await chat(CHECK)
@@ -88,7 +87,7 @@ async def test_in_english_the_check_is_in_english(chat):
     assert [b["title"] for b in chat.buttons] == ["It is happening now", "It is in the past"]
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_ik_wil_niet_meer_is_asked_about_not_taken_as_a_stop(chat):
     await chat("/start_registration")
     await chat('/inform{"role":"affected"}')

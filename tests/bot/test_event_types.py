@@ -1,5 +1,5 @@
-"""bot/rasa_patches/event_types.py: every event name finds the class Rasa's own search finds, unknown names get Rasa's default or
-Rasa's error, and a conversation written the way the Redis store writes it reads back as the same events."""
+"""bot/rasa_patches/event_types.py: every event name finds the class Rasa's own search finds, unknown names get Rasa's
+default or Rasa's error, and a conversation written the way the Redis store writes it reads back as the same events."""
 from __future__ import annotations
 
 import pytest
@@ -8,7 +8,6 @@ from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.utils.common import all_subclasses
 
 from bot.rasa_patches import event_types
-from tests.bot.conftest import session_loop
 from tests.intake_script import BUTTONS, asked
 
 
@@ -30,7 +29,7 @@ def test_unknown_names_get_rasas_default_or_error():
     assert "no_such_event" not in event_types._found
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_a_conversation_reads_back_as_the_redis_store_wrote_it(chat, monkeypatch):
     await chat("/greet")
     await chat("/start_registration")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-pytestmark = pytest.mark.asyncio(scope="session")
+pytestmark = pytest.mark.session_loop
 EXPLORE_SLOTS = ("explore_role", "explore_event", "explore_when")
 
 

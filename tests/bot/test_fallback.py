@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-pytestmark = pytest.mark.asyncio(scope="session")
+pytestmark = pytest.mark.session_loop
 
 
 async def test_first_suggestions_then_a_phone_number(chat):

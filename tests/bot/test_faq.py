@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-pytestmark = pytest.mark.asyncio(scope="session")
+pytestmark = pytest.mark.session_loop
 
 
 @pytest.mark.parametrize("question, fragment", [
@@ -11,7 +11,8 @@ pytestmark = pytest.mark.asyncio(scope="session")
     ("krijgt mijn baas dit te horen", "Zonder jouw toestemming geven we niets door"),
     ("kan ik er op elk moment mee kappen", "altijd een pauze nemen of stoppen"),
     ("t is al 15 jaar geleden kan het dan nog", "geen termijn"),
-    ("moet ik eerst naar de politie om aangifte te doen", "Bij seksueel misbruik is dat niet nodig, ook niet als het lang geleden is"),
+    ("moet ik eerst naar de politie om aangifte te doen", "Bij seksueel misbruik is dat niet nodig, ook niet als "
+                                                          "het lang geleden is"),
     ("moet ik hem echt zien", "Jij kiest wat goed voelt"),
     ("wat als de ander geen contact wil", "een nee later toch een ja"),
     ("wat is jullie nummer", "030 234 00 45"),

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from tests import stack
-from tests.bot.conftest import Chat, session_loop
+from tests.bot.helpers import Chat
 
 FAQ = yaml.safe_load((stack.ROOT / "bot" / "domain" / "faq.yml").read_text(encoding="utf-8"))["responses"]
 EN = [{"type": "slot", "name": "language", "value": "en"}]
@@ -28,7 +28,8 @@ async def selected(chat) -> str:
 
 # (topic, Dutch question, English question): typed as visitors type them, never in the training data.
 QUESTIONS = [
-    ("other_is_family", "het gaat om iemand uit mijn gezin, mijn stiefbroer", "the person who did this is my own uncle"),
+    ("other_is_family", "het gaat om iemand uit mijn gezin, mijn stiefbroer",
+     "the person who did this is my own uncle"),
     ("minor", "ik ben pas 13, mag ik dit al doen?", "I am 16 years old, am I allowed to sign up?"),
     ("used_against_me", "als ik eerlijk vertel wat ik gedaan heb, kan dat dan als bewijs tegen mij dienen?",
      "if I confess to the mediator, can that be used as proof against me?"),
@@ -36,9 +37,11 @@ QUESTIONS = [
      "if I choose mediation now, am I still allowed to file a police report next year?"),
     ("affects_sentence", "zorgt meedoen ervoor dat hij een lagere straf krijgt",
      "would joining this make the judge go easier on me?"),
-    ("mediator_training", "wat hebben die bemiddelaars voor scholing gehad", "what kind of education do the mediators have?"),
+    ("mediator_training", "wat hebben die bemiddelaars voor scholing gehad", "what kind of education do the "
+                                                                             "mediators have?"),
     ("travel_costs", "wordt mijn buskaartje naar de afspraak betaald", "is the bus fare to the meeting paid back?"),
-    ("video_call", "kunnen we het gesprek via de webcam doen", "could we talk through a video link instead of in person?"),
+    ("video_call", "kunnen we het gesprek via de webcam doen", "could we talk through a video link instead of in "
+                                                               "person?"),
     ("meeting_place", "in welk gebouw is zo'n ontmoeting", "at what location would we meet?"),
     ("withdraw", "hoe kan ik mijn aanmelding van vorige week terugnemen", "how can I take back my sign-up?"),
     ("got_letter", "er zat een envelop van jullie in de bus over contact",
@@ -74,7 +77,7 @@ def test_every_new_topic_has_a_question_in_each_language():
         "waiting_time", "who_attends", "records"}
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_most_new_topics_get_their_own_answer_in_the_visitors_language(agent):
     missed = []
     for topic, dutch, english in QUESTIONS:
@@ -88,7 +91,7 @@ async def test_most_new_topics_get_their_own_answer_in_the_visitors_language(age
     assert 2 * len(QUESTIONS) - len(missed) >= MIN_OWN_ANSWERS, missed
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_someone_who_got_a_letter_is_greeted_and_may_say_no(chat):
     await chat("ik heb post van jullie gehad, iemand wil met mij praten")
     assert "Nee zeggen mag" in chat.text and "niets te beslissen" in chat.text
@@ -96,20 +99,20 @@ async def test_someone_who_got_a_letter_is_greeted_and_may_say_no(chat):
     assert "Een ontmoeting is maar één van de opties" in chat.text
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_withdrawing_is_not_the_answer_about_registering(chat):
     await chat("ik wil mijn aanmelding toch intrekken")
     assert await selected(chat) == "faq/withdraw"
     assert "030 234 00 45" in chat.text and "code" in chat.text
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_several_people_is_not_the_answer_about_what_is_punishable(chat):
     await chat("ze waren met z'n drieën, kan bemiddeling dan ook")
     assert await selected(chat) != "faq/not_punishable"  # whether it is several_people: the test above
 
 
-@session_loop
+@pytest.mark.session_loop
 @pytest.mark.parametrize("question", ["ik ben rechercheur, hoe kan ik iemand bij jullie aanmelden",
                                       "I work as a lawyer, how do I refer someone to you?"])
 async def test_a_professional_asking_how_to_refer_hears_about_consent(chat, question):
@@ -118,7 +121,7 @@ async def test_a_professional_asking_how_to_refer_hears_about_consent(chat, ques
         or "your client agrees" in chat.text
 
 
-@session_loop
+@pytest.mark.session_loop
 @pytest.mark.parametrize("question", ["wij zijn een basisschool en willen zelf hulp na een voorval",
                                       "our company would like to ask you for mediation ourselves"])
 async def test_a_school_or_employer_asking_for_itself(chat, question):
@@ -152,7 +155,7 @@ def test_fixed_answers_say_it(topic, nl, en, nl_fragment, en_fragment):
     assert nl_fragment in answer(topic, "nl") and en_fragment in answer(topic, "en")
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_fixed_answers_are_given_in_both_languages(agent):
     missed = []
     for topic, dutch, english, nl_fragment, en_fragment in FIXED:
@@ -166,7 +169,7 @@ async def test_fixed_answers_are_given_in_both_languages(agent):
     assert 2 * len(FIXED) - len(missed) >= MIN_FIXED_ANSWERS, missed
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_welcome_says_what_the_chat_keeps(chat):
     await chat("/greet")
     assert "60 minuten na je laatste bericht" in chat.text and "bewaar niets" not in chat.text

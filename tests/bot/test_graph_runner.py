@@ -1,13 +1,14 @@
-"""bot/rasa_patches/graph_runner.py: the trained model's graphs, run node after node, give what Dask's runner gives: the same
-parse of typed and clicked messages, and the same next action at every step of a real conversation."""
+"""bot/rasa_patches/graph_runner.py: the trained model's graphs, run node after node, give what Dask's runner gives: the
+same parse of typed and clicked messages, and the same next action at every step of a real conversation."""
 from __future__ import annotations
 
+import pytest
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.rasa_patches import graph_runner
-from tests.bot.conftest import answer_until_summary, session_loop
+from tests.bot.helpers import answer_until_summary
 from tests.intake_script import BUTTONS
 
 MESSAGES = ["hoi", "kost het geld?", "ik wil me aanmelden", "qwrtzp vlkmn xxj", "ik wil niet meer leven",
@@ -18,7 +19,7 @@ def test_the_served_runner_is_ours(agent):
     assert DaskGraphRunner.run is graph_runner.run  # else the comparisons below compare Dask with itself
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_messages_parse_as_with_dask(agent, monkeypatch):
     ours = [await agent.parse_message(text) for text in MESSAGES]
     monkeypatch.setattr(DaskGraphRunner, "run", graph_runner.rasa_original)
@@ -27,7 +28,7 @@ async def test_messages_parse_as_with_dask(agent, monkeypatch):
     assert {p["intent"]["name"] for p in ours} >= {"greet", "faq", "crisis", "nlu_fallback", "affirm", "inform"}
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_every_step_of_an_intake_predicts_as_with_dask(chat, monkeypatch):
     await chat("/greet")
     await chat("/start_registration")

@@ -1,36 +1,12 @@
 """Whole intake conversations against the trained model and the real action server."""
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
-from actions.config import Settings
-from actions.outbox import Outbox
-from tests import stack
-from tests.bot.conftest import answer_until_summary
+from tests.bot.helpers import answer_until_summary, asks, outbox, stored
 from tests.intake_script import BUTTONS, CODE, QUESTION
 
 pytestmark = pytest.mark.asyncio(scope="session")
-
-
-def asks(text: str, question: str) -> bool:
-    return QUESTION[question] in text
-
-
-def outbox(backend) -> Outbox:
-    return Outbox(Settings(backend.url, stack.TEST_ENV["INTAKE_SERVICE_TOKEN"],
-                           (stack.TEST_ENV["INTAKE_OUTBOX_KEYS"],), backend.outbox_path))
-
-
-def stored(backend, reference: str) -> tuple[str, dict]:
-    """Outbox state of the hand-off with this reference, and the record: as the backend stored it once
-    delivered (the outbox then keeps no copy), else decrypted from the outbox."""
-    with sqlite3.connect(backend.outbox_path) as db:
-        (key,) = db.execute("SELECT idempotency_key FROM outbox WHERE reference = ?", (reference,)).fetchone()
-    box = outbox(backend)
-    state = box.get(key).state
-    return state, (backend.registration(reference) if state == "delivered" else box.record(key))
 
 
 async def test_welcome_is_short_and_offers_five_ways(chat):

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.bot.test_intake import CODE, QUESTION, asks, stored
+from tests.bot.helpers import asks, stored
+from tests.intake_script import CODE
 
 pytestmark = pytest.mark.asyncio(scope="session")
 

@@ -1,15 +1,15 @@
 """Switching language by request or by writing English; every answer of ours has an English variation."""
 from __future__ import annotations
 
+import pytest
 import yaml
 
-from tests.bot.conftest import session_loop
-from tests.bot.evaluate import DOMAIN
+from bot.evaluate import DOMAIN
 
 OURS = ("faq.yml", "safety.yml", "explore.yml", "fallback.yml", "language.yml")
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_switch_to_english_and_back(chat):
     await chat("in English please")
     assert "we will go on in English" in chat.text
@@ -22,14 +22,14 @@ async def test_switch_to_english_and_back(chat):
     assert "blijft tussen jou" in chat.text
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_writing_english_is_enough(chat):
     await chat("what happens after I register?")
     assert (await chat.slots())["language"] == "en"
     assert "mediator from your region" in chat.text
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_a_short_message_does_not_flip_the_language(chat):
     await chat("/switch_language{\"language\":\"en\"}")
     await chat("ok")

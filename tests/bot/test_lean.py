@@ -12,12 +12,16 @@ from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.lean import (LeanCountVectorsFeaturizer, LeanDIETClassifier, LeanLexicalSyntacticFeaturizer,
-                          LeanResponseSelector)
+from bot.evaluate import holdout
+from bot.nlu.lean import (
+    LeanCountVectorsFeaturizer,
+    LeanDIETClassifier,
+    LeanLexicalSyntacticFeaturizer,
+    LeanResponseSelector,
+)
 from tests import stack
-from tests.bot.evaluate import holdout
 
-pytestmark = pytest.mark.asyncio(scope="session")
+pytestmark = pytest.mark.session_loop
 LEAN_FEATURIZERS = (LeanLexicalSyntacticFeaturizer, LeanCountVectorsFeaturizer)
 
 

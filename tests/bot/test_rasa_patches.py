@@ -49,7 +49,7 @@ def test_another_rasa_version_is_refused_and_nothing_is_patched():
                   "    rasa.__version__ = version\n"
                   "    try:\n        rasa_patches.apply()\n    except rasa_patches.RasaVersionError as e:\n"
                   "        print(e)\n"
-                  "print(%s)" % SYMBOLS)
+                  f"print({SYMBOLS})")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.strip().split("\n")[-4:]
     assert lines[:3] == [f"the Rasa patches (bot/rasa_patches) were written for Rasa 3.6.21, this is Rasa {version}; "

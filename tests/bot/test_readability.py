@@ -1,7 +1,7 @@
 """Every Dutch response in bot/domain reads at B1: Flesch-Douma mean >= 65, none below 40, none over 60 words."""
 from __future__ import annotations
 
-from tests.bot import evaluate
+from bot import evaluate
 
 
 def test_dutch_copy_is_plain_and_short():

@@ -24,7 +24,7 @@ from rasa.utils.endpoints import read_endpoint_config
 
 from bot import serve
 from tests import stack
-from tests.bot.conftest import run_apart
+from tests.bot.helpers import run_apart
 
 ENDPOINTS = str(stack.ROOT / "bot" / "endpoints.redis.yml")
 PASSWORD = secrets.token_urlsafe(24)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.bot.evaluate import MAX_FALSE_ALARM, holdout
+from bot.evaluate import MAX_FALSE_ALARM, holdout
 
-pytestmark = pytest.mark.asyncio(scope="session")
+pytestmark = pytest.mark.session_loop
 
 
 async def intent_of(agent, text: str) -> dict:

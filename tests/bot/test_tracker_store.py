@@ -10,7 +10,7 @@ import pytest
 from rasa.shared.core.events import SlotSet
 
 from bot.tracker_store import ExpiringInMemoryTrackerStore
-from tests.bot.conftest import Chat, endpoints_tracker_store, session_loop
+from tests.bot.helpers import Chat, endpoints_tracker_store
 from tests.clock import Clock
 
 
@@ -30,7 +30,7 @@ def clocked_chat(agent):
     fail_safe._tracker_store = shared
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_a_conversation_is_forgotten_an_hour_after_its_last_turn(clocked_chat):
     chat, clock, store = clocked_chat
     await chat("/start_registration")
@@ -49,7 +49,7 @@ async def test_a_conversation_is_forgotten_an_hour_after_its_last_turn(clocked_c
     assert slots["role"] is None and slots["event_kind"] is None and slots["requested_slot"] is None
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_idle_conversations_go_and_busy_ones_stay(clocked_chat):
     chat, clock, store = clocked_chat
     other = Chat(chat.agent)
@@ -60,7 +60,7 @@ async def test_idle_conversations_go_and_busy_ones_stay(clocked_chat):
     assert await store.keys() == [other.sender]
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_a_turn_that_is_not_saved_changes_nothing(clocked_chat):
     chat, _clock, store = clocked_chat
     await chat("/start_registration")
@@ -70,7 +70,7 @@ async def test_a_turn_that_is_not_saved_changes_nothing(clocked_chat):
     assert await store.retrieve(str(uuid.uuid4())) is None
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_a_quiet_store_forgets_on_its_own(agent):
     """No other turn comes: the timer alone forgets the conversation when it is due (real clock, short expiry)."""
     store = ExpiringInMemoryTrackerStore(agent.domain, record_exp=0.3)

@@ -5,7 +5,6 @@ import pytest
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.doubt import STOP_MIN, UnclearStop
-from tests.bot.conftest import session_loop
 
 
 def classified(text: str, confidence: float) -> str:
@@ -30,7 +29,7 @@ def test_a_sure_stop_stays_and_payloads_are_left_alone():
     assert classified("/stop", 0.0) == "stop"
 
 
-@session_loop
+@pytest.mark.session_loop
 async def test_a_name_at_the_name_question_is_taken_as_the_name(chat):
     await chat("/request_callback")
     for _ in range(3):

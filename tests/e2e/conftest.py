@@ -1,55 +1,16 @@
-"""The whole stack, started as `make run` starts it, on free ports with a throw-away SQLite file."""
+"""Fixtures of the end-to-end and browser tests (their helpers: tests/e2e/helpers.py): the whole stack started as
+`make run` starts it, on free ports with a throw-away SQLite file; the backend alone, with Rasa away or with a
+stand-in for it; Debian's Chromium."""
 from __future__ import annotations
 
+import shutil
 import uuid
-from dataclasses import dataclass
-from pathlib import Path
 
-import httpx
-import pyotp
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from tests import stack
-
-ADMIN_EMAIL = "e2e-admin@example.org"
-ADMIN_PASSWORD = "e2e correct horse battery staple"
-ADMIN_TOTP = pyotp.random_base32()
-
-
-@dataclass
-class Stack:
-    backend_url: str
-    rasa_url: str
-    actions_url: str
-    db_path: Path
-    outbox_path: Path
-    processes: dict[str, stack.Process]
-    _token: str | None = None
-
-    def chat(self, sender: str, message: str) -> list[dict]:
-        r = httpx.post(f"{self.backend_url}/api/chat", json={"sender": sender, "message": message}, timeout=30)
-        r.raise_for_status()
-        return r.json()
-
-    def staff_token(self) -> str:
-        # One sign-in per run: a TOTP code is accepted only once.
-        if self._token:
-            return self._token
-        r = httpx.post(f"{self.backend_url}/api/auth/token",
-                       data={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD,
-                             "otp": pyotp.TOTP(ADMIN_TOTP).now()}, timeout=10)
-        r.raise_for_status()
-        self._token = r.json()["access_token"]
-        return self._token
-
-    def logs(self) -> str:
-        return "\n".join(p.log_text() for p in self.processes.values())
-
-
-def lines_with_client_address(backend_log: str) -> list[str]:
-    """Backend log lines that hold a client address (uvicorn's access log: `127.0.0.1:50312 - "POST ..."`);
-    only uvicorn's start line names our own listening address."""
-    return [line for line in backend_log.splitlines() if "127.0.0.1" in line and "Uvicorn running on" not in line]
+from tests.e2e.helpers import ADMIN_ENV, Backend, FakeRasa, RecordingContext, Stack, make_context, start_pages_backend
 
 
 @pytest.fixture(scope="session")
@@ -61,8 +22,7 @@ def full_stack(tmp_path_factory) -> Stack:
     try:
         processes["backend"], backend_url = stack.start_backend(
             tmp, f"sqlite:///{db_path}", rasa_url=f"http://127.0.0.1:{rasa_port}",
-            env={"INTAKE_ADMIN_EMAIL": ADMIN_EMAIL, "INTAKE_ADMIN_PASSWORD": ADMIN_PASSWORD,
-                 "INTAKE_ADMIN_TOTP_SECRET": ADMIN_TOTP})
+            env=ADMIN_ENV)
         processes["actions"], actions_url = stack.start_actions(tmp, backend_url, outbox_path)
         processes["rasa"], rasa_url = stack.start_rasa(tmp, actions_url, port=rasa_port,
                                                        env={"INTAKE_BACKEND_URL": backend_url})  # chat counters
@@ -75,3 +35,49 @@ def full_stack(tmp_path_factory) -> Stack:
 @pytest.fixture
 def sender() -> str:
     return str(uuid.uuid4())
+
+
+@pytest.fixture(scope="module")
+def backend(tmp_path_factory) -> Backend:
+    """The real backend with Rasa unreachable (a closed port): the chat answers 503."""
+    tmp = tmp_path_factory.mktemp("pages-backend")
+    b = start_pages_backend(tmp, f"http://127.0.0.1:{stack.free_port()}")
+    yield b
+    b.process.stop()
+
+
+@pytest.fixture(scope="module")
+def fake_rasa() -> FakeRasa:
+    rasa = FakeRasa()
+    rasa.stub.start()
+    yield rasa
+    rasa.stub.stop()
+
+
+@pytest.fixture(scope="module")
+def chat_backend(tmp_path_factory, fake_rasa) -> Backend:
+    """The real backend relaying to the fake Rasa."""
+    tmp = tmp_path_factory.mktemp("chat-backend")
+    b = start_pages_backend(tmp, fake_rasa.url)
+    yield b
+    b.process.stop()
+
+
+# Module scope: two live sync Playwright instances cannot coexist (a module may start its own).
+@pytest.fixture(scope="module")
+def browser() -> Browser:
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Debian's chromium is missing: run `make chromium` (apt-get install chromium)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable,
+                              args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def ctx(browser) -> RecordingContext:
+    c = make_context(browser)
+    yield c
+    c.context.close()

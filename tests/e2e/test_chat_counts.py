@@ -7,7 +7,7 @@ import sqlite3
 import time
 
 from api.statistics.chat_keys import METRICS
-from tests.e2e.test_chat_to_backend import SECRET_VALUES, register_through_chat
+from tests.e2e.helpers import SECRET_VALUES, register_through_chat
 
 TYPED_NAME, TYPED_PHONE = "Wouter Zeldzaam-Nummer", "06 13572468"
 

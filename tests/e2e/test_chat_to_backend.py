@@ -6,41 +6,8 @@ from __future__ import annotations
 import httpx
 
 from tests import stack
-from tests.intake_script import BUTTONS, CODE, asked
-from tests.e2e.conftest import lines_with_client_address
-
-SECRET_VALUES = {
-    "name": "Ilse-Vandermeulen",
-    "phone": "06 48765432",
-    "email": "ilse.vdm@voorbeeld-e2e.nl",
-    "description": "Op het gala van de vereniging drong Kees-Zeldzaam steeds aan.",
-}
-
-
-def register_through_chat(full_stack, sender: str) -> str:
-    replies = full_stack.chat(sender, "/greet")
-    assert any("chatbot" in r.get("text", "") for r in replies), replies
-    text = "\n".join(r.get("text", "") for r in full_stack.chat(sender, "/start_registration"))
-    answers = BUTTONS | SECRET_VALUES
-    transcript = [text]
-    for _ in range(25):
-        question = asked(text)
-        assert question, f"unexpected reply: {text!r}"
-        if question == "summary":
-            for value in ("Ilse-Vandermeulen", "+31648765432", "ilse.vdm@voorbeeld-e2e.nl"):
-                assert value in text
-            answer = "/affirm"
-        elif question == "consent":
-            answer = "/affirm"
-        else:
-            answer = answers[question]
-        replies = full_stack.chat(sender, answer)
-        text = "\n".join(r.get("text", "") for r in replies)
-        transcript += [f">> {answer}", text]
-        if CODE.search(text):
-            assert "Je aanmelding is binnen" in text
-            return CODE.search(text).group(0)
-    raise AssertionError("the intake never ended with a reference code:\n" + "\n".join(transcript))
+from tests.e2e.helpers import SECRET_VALUES, lines_with_client_address, register_through_chat
+from tests.intake_script import BUTTONS, asked
 
 
 def test_registration_through_chat_reaches_staff(full_stack, sender):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests import stack
-from tests.e2e.conftest_pages import browser, ctx, start_pages_backend  # noqa: F401  (fixtures)
+from tests.e2e.helpers import start_pages_backend
 
 
 @pytest.fixture(scope="module")

@@ -2,15 +2,10 @@
 puts the chat in an <iframe> of /chat/embed. Real backend, real Chromium; a stand-in Rasa answers on cue."""
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 
-from tests import stack
-from tests.e2e.conftest_pages import (  # noqa: F401  (fixtures)
-    EXIT_URL, browser, chat_backend, ctx, fake_rasa, serious_axe_violations, start_pages_backend,
-)
+from tests.e2e.helpers import EXIT_URL, serious_axe_violations, start_pages_backend
+from tests.stub_server import Request, StubServer
 
 TYPED = "mijn geheime verhaal voor de chat"
 # What a host site's analytics could try: read the frame's document, and everything on its own page.
@@ -26,39 +21,25 @@ class HostSite:
     """Another site on its own loopback port, serving one page that includes our loader."""
 
     def __init__(self) -> None:
-        self.port = stack.free_port()
-        self.origin = f"http://127.0.0.1:{self.port}"
+        self.stub = StubServer(self.page)
         self.backend_url = ""
-        site = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                body = (f'<!doctype html><html lang="nl"><title>Sportclub De Gastheer</title>'
-                        f'<h1>Welkom bij de club</h1>'
-                        f'<script src="{site.backend_url}/static/embed.js" data-lang="{self.path.strip("/") or "nl"}"'
-                        f' defer></script>').encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+    @property
+    def origin(self) -> str:
+        return self.stub.url
 
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    def page(self, request: Request) -> tuple:
+        return 200, (f'<!doctype html><html lang="nl"><title>Sportclub De Gastheer</title>'
+                     f'<h1>Welkom bij de club</h1>'
+                     f'<script src="{self.backend_url}/static/embed.js" data-lang="{request.path.strip("/") or "nl"}"'
+                     f' defer></script>'), "text/html; charset=utf-8"
 
 
 @pytest.fixture(scope="module")
 def host():
     site = HostSite()
-    yield site
-    site.stop()
+    with site.stub:
+        yield site
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,6 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -25,7 +24,8 @@ import pyotp
 import pytest
 
 from tests import stack
-from tests.e2e.conftest import lines_with_client_address
+from tests.e2e.helpers import lines_with_client_address
+from tests.stub_server import StubServer
 
 BURST = 200
 KILL_AFTER = 60  # confirmed hand-offs before the backend is killed
@@ -199,25 +199,8 @@ class Forwarder:
 @pytest.fixture
 def answering_rasa():
     """Stands in for Rasa's REST channel (a dependency of the backend, not the thing under test)."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            body = json.dumps([{"recipient_id": "x", "text": "Ik ben er nog."}]).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with StubServer(lambda request: (200, [{"recipient_id": "x", "text": "Ik ben er nog."}])) as rasa:
+        yield rasa.url
 
 
 def test_database_outage_chat_keeps_answering_and_nothing_is_lost(tmp_path, answering_rasa, capsys):
@@ -238,7 +221,8 @@ def test_database_outage_chat_keeps_answering_and_nothing_is_lost(tmp_path, answ
                           timeout=10)
         assert chat.status_code == 200 and chat.json()[0]["text"] == "Ik ben er nog."
         during = [httpx.post(webhook, json=c, headers=stack.BOT_SECRET_HEADERS, timeout=30).json() for c in calls[10:]]
-        assert all("utter_handoff_pending" in json.dumps(r["responses"]) for r in during), [r["responses"] for r in during][:3]
+        pending = ["utter_handoff_pending" in json.dumps(r["responses"]) for r in during]
+        assert all(pending), [r["responses"] for r in during][:3]
         forwarder.restore()
         confirmed = [REFERENCE.findall(json.dumps(r["responses"]))[0] for r in before + during]
         deadline = time.monotonic() + 120

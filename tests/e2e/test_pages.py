@@ -6,9 +6,7 @@ import re
 import httpx
 import pytest
 
-from tests.e2e.conftest_pages import (  # noqa: F401  (fixtures)
-    EXIT_URL, backend, browser, ctx, serious_axe_violations,
-)
+from tests.e2e.helpers import EXIT_URL, serious_axe_violations
 
 
 def _only_loopback(requests: list[str], base_url: str) -> list[str]:

@@ -8,10 +8,7 @@ import sqlite3
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest_pages import (  # noqa: F401  (fixtures)
-    ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOTP, backend, browser, ctx, make_context, serious_axe_violations,
-)
-from tests.e2e.test_workspace import sign_in
+from tests.e2e.helpers import ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOTP, make_context, serious_axe_violations, sign_in
 
 QUESTIONS = {True: "Zou een brief aan hem verstandig zijn? Het gebeurde op de sportclub.",
              False: "Wat zou je als eerste tegen haar zeggen? Het was op mijn werk, lang geleden."}

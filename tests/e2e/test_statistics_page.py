@@ -13,10 +13,15 @@ from playwright.sync_api import expect
 
 from tests import stack
 from tests.api.helpers import record
-from tests.e2e.conftest_pages import (  # noqa: F401  (fixtures)
-    ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOTP, backend, browser, ctx, make_context, serious_axe_violations,
+from tests.e2e.helpers import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    ADMIN_TOTP,
+    add_mediator,
+    make_context,
+    serious_axe_violations,
+    sign_in,
 )
-from tests.e2e.test_workspace import add_mediator, sign_in
 
 TAKEN_ON = {"initiative": "affected", "contact_made": True, "contact_forms": ["conversation"]}
 

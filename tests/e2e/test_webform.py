@@ -7,8 +7,7 @@ import time
 import httpx
 import pytest
 
-from tests.e2e.conftest import lines_with_client_address
-from tests.e2e.conftest_pages import backend, browser, make_context  # noqa: F401  (fixtures)
+from tests.e2e.helpers import lines_with_client_address, make_context
 
 REFERENCE = re.compile(r"PH-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{4}-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{4}")
 

@@ -6,9 +6,7 @@ import uuid
 
 import pytest
 
-from tests.e2e.conftest_pages import (  # noqa: F401  (fixtures)
-    backend, browser, chat_backend, ctx, fake_rasa,
-)
+from tests.e2e.helpers import make_context
 
 PHONE = "030 234 00 45"
 
@@ -175,7 +173,6 @@ def test_one_script_tag_builds_the_widget_on_a_bare_page(chat_backend, ctx):
 
 @pytest.mark.parametrize("width", [360])
 def test_readable_on_a_phone(chat_backend, browser, width):
-    from tests.e2e.conftest_pages import make_context
     c = make_context(browser, viewport={"width": width, "height": 740}, is_mobile=True, has_touch=True)
     try:
         page = c.new_page()

@@ -10,7 +10,6 @@ import time
 
 import httpx
 
-from tests.e2e.conftest_pages import browser, ctx  # noqa: F401  (fixtures)
 from tests.intake_script import CODE, asked
 
 # Typed answers where the bot asks for text; elsewhere the visitor clicks a button.

@@ -7,7 +7,6 @@ with axe-core, keyboard-only sign-in and a phone-sized screen)."""
 from __future__ import annotations
 
 import re
-import time
 import uuid
 
 import httpx
@@ -15,41 +14,17 @@ import pyotp
 from playwright.sync_api import Page, expect
 
 from tests import stack
-from tests.e2e import conftest as stack_conftest
-from tests.e2e.conftest_pages import (  # noqa: F401  (fixtures)
-    ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOTP, backend, browser, ctx, make_context, serious_axe_violations,
+from tests.e2e.helpers import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    ADMIN_TOTP,
+    MEDIATOR_PASSWORD,
+    add_mediator,
+    make_context,
+    serious_axe_violations,
+    sign_in,
 )
 from tests.intake_script import BUTTONS, CODE, asked
-
-MEDIATOR_PASSWORD = "bemiddelaar wachtwoord 2026"
-
-
-def sign_in(page: Page, base_url: str, email: str, password: str, secret: str) -> None:
-    for first_try in (True, False):
-        page.goto(f"{base_url}/staff")
-        expect(page).to_have_url(f"{base_url}/staff/aanmelden")
-        page.get_by_label("E-mailadres", exact=True).fill(email)
-        page.get_by_label("Wachtwoord", exact=True).fill(password)
-        page.get_by_label("Code uit je authenticator-app").fill(pyotp.TOTP(secret).now())
-        page.get_by_role("button", name="Aanmelden").click()
-        page.wait_for_load_state()
-        if not first_try or "klopt niet" not in page.content():
-            break
-        # A code signs in once: another test of this run (through the API) may have used this one. The next.
-        time.sleep(31 - time.time() % 30)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Inbox")
-
-
-def add_mediator(page: Page, base_url: str, region_label: str) -> str:
-    email = f"bemiddelaar-{uuid.uuid4().hex[:6]}@example.org"
-    page.goto(f"{base_url}/staff/beheer/gebruikers")
-    page.get_by_label("E-mailadres", exact=True).fill(email)
-    page.get_by_label("Eerste wachtwoord").fill(MEDIATOR_PASSWORD)
-    page.get_by_label("Rol", exact=True).select_option(label="Bemiddelaar")
-    page.get_by_label("Regio (voor bemiddelaars)").select_option(label=region_label)
-    page.get_by_role("button", name="Account aanmaken").click()
-    expect(page.get_by_role("status")).to_contain_text("Het account is aangemaakt.")
-    return email
 
 
 def find(page: Page, base_url: str, reference: str) -> None:
@@ -107,7 +82,7 @@ def test_desk_closes_a_registration_made_through_the_chat(full_stack, browser, s
     try:
         page = context.new_page()
         base = full_stack.backend_url
-        sign_in(page, base, stack_conftest.ADMIN_EMAIL, stack_conftest.ADMIN_PASSWORD, stack_conftest.ADMIN_TOTP)
+        sign_in(page, base, ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOTP)
         mediator_email = add_mediator(page, base, "Utrecht")  # the chat script answers region Utrecht
         find(page, base, reference)
         expect(page.locator("main")).to_contain_text("Noor")

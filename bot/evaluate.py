@@ -1,6 +1,6 @@
 """`make eval`: how well the trained model does on held-out messages, and how readable the Dutch copy is.
 
-Run: .venv/bot/bin/python -m tests.bot.evaluate [--show]   (exits 1 when a bar is missed; --show lists the misses)
+Run: .venv/bot/bin/python -m bot.evaluate [--show]   (exits 1 when a bar is missed; --show lists the misses)
 Two kinds of held-out data, never part of training data:
 - tests/data/nlu_holdout/*.yml: written beside the training data, by the same hands (intent and answer F1);
 - tests/data/blind/*.tsv: written by someone who never saw data/ or the bot, before the bot was changed for them.
@@ -19,7 +19,7 @@ import textstat
 import yaml
 from sklearn.metrics import f1_score
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "intake.tar.gz"
 HOLDOUT = ROOT / "tests" / "data" / "nlu_holdout"
 BLIND = ROOT / "tests" / "data" / "blind"
@@ -33,7 +33,7 @@ MAX_FALSE_ALARM = 0.01
 MIN_MEAN_READING_EASE = 65.0
 MIN_READING_EASE = 40.0
 MAX_WORDS = 60
-# Blind sets (issue 17). TARGET_* are the bars the conversation must reach; FLOOR_* are what the model reached when
+# Blind sets. TARGET_* are the bars the conversation must reach; FLOOR_* are what the model reached when
 # they were last raised: make eval fails below a floor (a regression), and reports every target it misses.
 # Reached on 2026-12-03: recall 0.974, sure alarms 0.026, asked 0.156, right 0.655, wrong 0.241.
 TARGET_CRISIS_RECALL, FLOOR_CRISIS_RECALL = 1.0, 0.96
@@ -130,8 +130,8 @@ async def nlu_scores(agent) -> dict:
     predicted = await predict(agent, everything)
     truth = [e.intent for e in everything]
     guess = ["crisis" if p[0] in CRISIS_INTENTS else p[0] for p in predicted]
-    faq_pairs = [(e.label, p[1]) for e, p in zip(everything, predicted) if e.intent == "faq"]
-    by_text = dict(zip((e.text for e in everything), (p[0] for p in predicted)))
+    faq_pairs = [(e.label, p[1]) for e, p in zip(everything, predicted, strict=True) if e.intent == "faq"]
+    by_text = dict(zip((e.text for e in everything), (p[0] for p in predicted), strict=True))
     missed = [e.text for e in crisis if by_text[e.text] not in CRISIS_INTENTS]  # asked about counts as recognised
     alarms = [e.text for e in ordinary if by_text[e.text] == "crisis"]  # a sure alarm: the numbers instead of an answer
     return {
@@ -143,7 +143,7 @@ async def nlu_scores(agent) -> dict:
         "false_alarm_rate": len(alarms) / len(ordinary) if ordinary else 1.0,
         "missed_crises": missed,
         "false_alarms": alarms,
-        "intent_errors": [(e.text, e.intent, g) for e, g in zip(everything, guess) if e.intent != g],
+        "intent_errors": [(e.text, e.intent, g) for e, g in zip(everything, guess, strict=True) if e.intent != g],
         "response_errors": [(t, p) for t, p in faq_pairs if t != p],
     }
 
@@ -178,8 +178,8 @@ async def blind_scores(agent) -> dict:
         return {e["value"] for e in parsed[text]["entities"] if e["entity"] == "crisis_type"}
 
     crisis_bands = [band(r["text"]) for r in crises]
-    missed = [r for r, b in zip(crises, crisis_bands) if b == "none"]
-    sure = [r for r, b in zip(crises, crisis_bands) if b == "sure"]
+    missed = [r for r, b in zip(crises, crisis_bands, strict=True) if b == "none"]
+    sure = [r for r, b in zip(crises, crisis_bands, strict=True) if b == "sure"]
     wrong_kind = [r for r in sure if BLIND_KINDS.get(r["kind"]) not in kinds(r["text"])]
     ordinary_bands = [band(r["text"]) for r in ordinary]
 
@@ -206,7 +206,8 @@ async def blind_scores(agent) -> dict:
         "crisis_recall": share(len(crises) - len(missed), len(crises)),
         "crisis_sure": share(len(sure), len(crises)),
         "sure_right_kind": share(len(sure) - len(wrong_kind), len(sure)),
-        "recall_by_kind": {kind: share(sum(1 for r, b in zip(crises, crisis_bands) if r["kind"] == kind and b != "none"),
+        "recall_by_kind": {kind: share(sum(1 for r, b in zip(crises, crisis_bands, strict=True)
+                                           if r["kind"] == kind and b != "none"),
                                        sum(1 for r in crises if r["kind"] == kind)) for kind in BLIND_KINDS},
         "sure_alarms": share(count(ordinary_bands, "sure"), len(ordinary)),
         "unsure_rate": share(count(ordinary_bands, "unsure"), len(ordinary)),
@@ -218,7 +219,7 @@ async def blind_scores(agent) -> dict:
         "english_seen": share(len(english_seen), len(english)),
         "missed": [(r["kind"], r["text"]) for r in missed],
         "wrong_kind": [(r["kind"], sorted(kinds(r["text"])), r["text"]) for r in wrong_kind],
-        "alarms": [(b, r["category"], r["text"]) for r, b in zip(ordinary, ordinary_bands) if b != "none"],
+        "alarms": [(b, r["category"], r["text"]) for r, b in zip(ordinary, ordinary_bands, strict=True) if b != "none"],
         "question_errors": [(r["topic"], topic, r["text"]) for r, topic, o in outcomes if o != "right"],
     }
 
@@ -288,7 +289,8 @@ def main() -> int:
     print(f"response-selector F1     {nlu['response_f1']:.3f}   bar >= {MIN_RESPONSE_F1}")
     print(f"crisis recall            {nlu['crisis_recall']:.3f}   bar = 1.0")
     print(f"sure crisis alarms       {nlu['false_alarm_rate']:.3f}   bar <= {MAX_FALSE_ALARM}")
-    print(f"Dutch responses          {read['count']}, mean Flesch-Douma {read['mean']:.1f} (bar >= {MIN_MEAN_READING_EASE})")
+    print(f"Dutch responses          {read['count']}, mean Flesch-Douma {read['mean']:.1f}"
+          f" (bar >= {MIN_MEAN_READING_EASE})")
     if show:
         for text, want, got in nlu["intent_errors"]:
             print(f"  intent  {want:>16} -> {got:<16} {text}")

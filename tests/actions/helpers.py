@@ -1,0 +1,88 @@
+"""Helpers for the action tests: trackers as Rasa sends them, the answers of a whole intake, and a stand-in for
+the backend's hand-off routes."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.config import Settings
+from tests import stack
+from tests.stub_server import Request, StubServer
+
+TOKEN = stack.TEST_ENV["INTAKE_SERVICE_TOKEN"]
+KEYS = stack.TEST_ENV["INTAKE_OUTBOX_KEYS"]
+
+# Every question of the intake form answered.
+ANSWERED = {"role": "affected", "event_kind": "violence", "setting": "work", "when_happened": "1_5_years",
+            "other_party_known": "yes", "procedures": "none", "contact_form": "letters", "description": "unknown",
+            "name": "Sam", "phone": "+31612345678", "email": "unknown", "voicemail_ok": "no",
+            "call_time": "afternoon", "region": "utrecht"}
+
+
+def make_tracker(slots: dict | None = None, form: str | None = "intake_form", requested: str | None = None,
+                 candidates: dict | None = None, events: list | None = None, text: str = "",
+                 intent: tuple[str, float] = ("inform", 1.0)) -> Tracker:
+    """A tracker as Rasa sends it to validate_<form>: candidate SlotSet events come last."""
+    slots = {"language": "nl", **(slots or {})}
+    candidates = candidates or {}
+    slots.update(candidates)
+    if requested:
+        slots["requested_slot"] = requested
+    tail = [{"event": "slot", "name": k, "value": v} for k, v in candidates.items()]
+    return Tracker(
+        sender_id="test", slots=slots,
+        latest_message={"text": text, "intent": {"name": intent[0], "confidence": intent[1]}, "entities": []},
+        events=(events or []) + [{"event": "action", "name": form or "action_listen"}] + tail,
+        paused=False, followup_action=None, active_loop={"name": form} if form else {},
+        latest_action_name=form,
+    )
+
+
+def responses(dispatcher: CollectingDispatcher) -> list[str]:
+    return [m.get("response") for m in dispatcher.messages]
+
+
+def settings_for(url: str, outbox_path: Path, **kw) -> Settings:
+    return Settings(**{"backend_url": url, "service_token": TOKEN, "encryption_keys": (KEYS,),
+                       "outbox_path": outbox_path, **kw})
+
+
+class StandIn:
+    """Backend stand-in for the action server's POSTs (hand-offs, dead-letter reports), idempotent like the real one.
+
+    `faults` is consumed one per request: "500", "slow" (answers after `slow_seconds`), "422";
+    when empty the request is handled normally (201 new key, 200 known key)."""
+
+    def __init__(self, port: int | None = None, slow_seconds: float = 1.5) -> None:
+        self._server = StubServer(self._answer, port or stack.free_port())
+        self.url = self._server.url
+        self.faults: list[str] = []
+        self.requests: list[dict] = []
+        self.created: dict[str, dict] = {}
+        self.slow_seconds = slow_seconds
+
+    def _answer(self, request: Request) -> tuple[int, dict]:
+        body, key, auth = request.json(), request.headers.get("Idempotency-Key"), request.headers.get("Authorization")
+        self.requests.append({"path": request.path, "key": key, "auth": auth, "body": body})
+        fault = self.faults.pop(0) if self.faults else None
+        if fault == "500":
+            return 500, {"detail": "boom"}
+        if fault == "422":
+            return 422, {"detail": "bad"}
+        if auth != f"Bearer {TOKEN}":
+            return 401, {"detail": "token"}
+        status = 200 if key in self.created else 201
+        self.created.setdefault(key, body)
+        if fault == "slow":
+            time.sleep(self.slow_seconds)
+        return status, {"id": 1, "reference": body["reference"], "status": "new"}
+
+    def start(self) -> StandIn:
+        self._server.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.stop()
