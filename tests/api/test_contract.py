@@ -11,8 +11,8 @@ import pytest
 
 import contract
 from contract import CHOICES, MAX_LENGTH, OFFERED, RETIRED, UNKNOWN
-from api.pages.copy import CHOICES as PAGE_CHOICES
-from api.pages.copy import RETIRED_CHOICES
+from api.pages.texts import CHOICES as PAGE_CHOICES
+from api.pages.texts import RETIRED_CHOICES
 from api.registrations.schemas import HandOffIn, RegistrationIn
 from tests import stack
 
