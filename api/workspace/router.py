@@ -24,9 +24,11 @@ from api.core.config import Settings
 from api.core.db import utcnow
 from api.deadletters import service as dead_letters
 from api.deps import DbSession, SettingsDep, client_address, visible_registration
+from api.questions.models import Author, ThreadStatus
 from api.registrations import service, workflow
 from api.registrations.constants import ASSIGNABLE, FINAL, Status
 from api.registrations.models import Registration
+from api.staff import roles
 from api.staff import service as staff_service
 from api.staff.models import StaffUser
 from api.staff.roles import Role, is_admin, works_the_desk
@@ -34,7 +36,8 @@ from api.workspace import forms, labels, signin
 
 log = logging.getLogger("api.workspace")
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
-templates.env.globals.update(labels=labels)
+# The names templates compare stored values with, so each value is written once.
+templates.env.globals.update(labels=labels, roles=roles, Status=Status, ThreadStatus=ThreadStatus, Author=Author)
 templates.env.filters["when"] = labels.when
 templates.env.filters["combine_page"] = lambda query, page: {**query, "page": page}
 PAGE_SIZE = 25
