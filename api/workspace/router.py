@@ -37,7 +37,7 @@ from api.workspace import forms, labels, signin
 log = logging.getLogger("api.workspace")
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 # The names templates compare stored values with, so each value is written once.
-templates.env.globals.update(labels=labels, roles=roles, Status=Status, ThreadStatus=ThreadStatus, Author=Author)
+templates.env.globals.update(labels=labels, staff_roles=roles, Status=Status, ThreadStatus=ThreadStatus, Author=Author)
 templates.env.filters["when"] = labels.when
 templates.env.filters["combine_page"] = lambda query, page: {**query, "page": page}
 PAGE_SIZE = 25
