@@ -6,16 +6,17 @@ import getpass
 import os
 import secrets
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from cryptography.fernet import Fernet
 from sqlalchemy.exc import OperationalError, ProgrammingError
-
+from sqlalchemy.orm import Session
 
 # One key list per purpose (api/core/config.py, actions/config.py).
 PURPOSE_KEYS = ("INTAKE_FIELD_KEYS", "INTAKE_TOTP_KEYS", "INTAKE_OUTBOX_KEYS")
 # Every secret of the three processes, made fresh; a file from before one of them existed gets it added.
-FRESH_SECRETS = {
+FRESH_SECRETS: dict[str, Callable[[], str]] = {
     "INTAKE_SERVICE_TOKEN": lambda: secrets.token_urlsafe(32),
     **{name: lambda: Fernet.generate_key().decode() for name in PURPOSE_KEYS},
     "INTAKE_SECRET_KEY": lambda: secrets.token_urlsafe(48),
@@ -58,10 +59,10 @@ def init_secrets(path: Path) -> int:
     return 0
 
 
-def _session():
+def _db() -> Session:
+    import api.models  # noqa: F401  (every mapper, so relationships between modules resolve)
     from api.core.config import get_settings
     from api.core.db import make_engine, make_session_factory
-    import api.models  # noqa: F401  (every mapper, so relationships between modules resolve)
 
     return make_session_factory(make_engine(get_settings().database_url))()
 
@@ -69,6 +70,7 @@ def _session():
 def create_admin(email: str | None) -> int:
     """Ask for e-mail and password, create an admin enrolled in TOTP, print the secret once."""
     from api.core.security import new_totp_secret, totp_uri
+    from api.staff.roles import Role
     from api.staff.service import create_user
 
     email = email or input("E-mail address: ").strip()
@@ -78,8 +80,8 @@ def create_admin(email: str | None) -> int:
         return 1
     secret = new_totp_secret()
     try:
-        with _session() as session:
-            create_user(session, email, password, "admin", totp_secret=secret)
+        with _db() as db:
+            create_user(db, email, password, Role.ADMIN, totp_secret=secret)
     except ValueError as exc:
         print(f"not created: {exc}", file=sys.stderr)
         return 1
@@ -105,11 +107,11 @@ def purge() -> int:
     settings = get_settings()
     days = settings.retention_days
     try:
-        with _session() as session:
-            result = purge_closed(session, days)
-            dead = dead_letters.purge_old(session, settings.outbox_retention_days)
-            throttle.forget_old(session)
-            threads = questions.purge_expired(session, settings.question_retention_days)
+        with _db() as db:
+            result = purge_closed(db, days)
+            dead = dead_letters.purge_old(db, settings.outbox_retention_days)
+            throttle.forget_old(db)
+            threads = questions.purge_expired(db, settings.question_retention_days)
     except (OperationalError, ProgrammingError):
         print("the database is not migrated: run `make migrate` first", file=sys.stderr)
         return 1
@@ -132,8 +134,8 @@ def remind() -> int:
     from api.registrations.service import count_untouched
 
     try:
-        with _session() as session:
-            untouched = count_untouched(session)
+        with _db() as db:
+            untouched = count_untouched(db)
     except (OperationalError, ProgrammingError):
         print("the database is not migrated: run `make migrate` first", file=sys.stderr)
         return 1
@@ -144,10 +146,10 @@ def remind() -> int:
 
 def rotate() -> int:
     """Re-encrypt every encrypted database value with the newest key of its purpose; prints counts, never values."""
+    import api.models  # noqa: F401  (every table, also one added later)
     from api.core.config import get_settings
     from api.core.db import Base, make_engine
     from api.core.rotation import rotate_database
-    import api.models  # noqa: F401  (every table, also one added later)
 
     engine = make_engine(get_settings().database_url)
     try:

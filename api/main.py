@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -21,13 +22,13 @@ from api.core.config import ConfigError, Settings, get_settings
 from api.core.db import make_engine, make_session_factory
 from api.core.limits import LimitsMiddleware
 from api.core.logging import configure_logging
+from api.core.security_headers import SecurityHeadersMiddleware
 from api.deadletters.router import router as dead_letters_router
-from api.docs.router import router as docs_router
+from api.openapi_page.router import router as openapi_page_router
 from api.pages.router import router as pages_router
 from api.questions.router import router as questions_router
 from api.questions.staff import router as questions_staff_router
 from api.registrations.router import router as registrations_router
-from api.security_headers import SecurityHeadersMiddleware
 from api.staff import service as staff_service
 from api.staff.router import router as staff_router
 from api.statistics.pages import router as statistics_pages_router
@@ -40,21 +41,21 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 def _bootstrap_admin(app: FastAPI) -> None:
     settings: Settings = app.state.settings
-    with app.state.session_factory() as session:
-        if not inspect(session.connection()).has_table("staff_users"):
+    with app.state.session_factory() as db:
+        if not inspect(db.connection()).has_table("staff_users"):
             raise RuntimeError("the database is not migrated: run `make migrate`")
         if settings.admin_email and settings.admin_password:
             totp = settings.admin_totp_secret.get_secret_value() if settings.admin_totp_secret else None
-            created = staff_service.ensure_admin(session, settings.admin_email,
+            created = staff_service.ensure_admin(db, settings.admin_email,
                                                  settings.admin_password.get_secret_value(), totp)
             if created is not None:
                 log.info("admin from INTAKE_ADMIN_EMAIL created id=%s", created.id)
-        if staff_service.count_users(session) == 0:
+        if staff_service.count_users(db) == 0:
             log.warning("No staff account yet: run `make admin` (or set INTAKE_ADMIN_EMAIL and INTAKE_ADMIN_PASSWORD)")
 
 
 @asynccontextmanager
-async def lifespan(app: FastAPI):
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     engine = make_engine(settings.database_url)
     app.state.session_factory = make_session_factory(engine)
@@ -119,7 +120,7 @@ def create_app() -> FastAPI:
     app.include_router(questions_staff_router)
     app.include_router(pages_router)
     app.include_router(questions_router)
-    app.include_router(docs_router)
+    app.include_router(openapi_page_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
     return app
 

@@ -7,17 +7,17 @@ from fastapi import APIRouter, Query
 
 from api.audit import service
 from api.audit.schemas import AuditEntryOut, AuditPage
-from api.deps import AdminUser, SessionDep
+from api.deps import AdminUser, DbSession
 
 router = APIRouter(prefix="/api", tags=["audit"])
 
 
 @router.get("/audit", response_model=AuditPage)
-def list_audit(_admin: AdminUser, session: SessionDep,
+def list_audit(_admin: AdminUser, db: DbSession,
                registration_id: Annotated[int | None, Query(ge=1)] = None,
                action: Annotated[Literal[service.ACTIONS] | None, Query()] = None,  # type: ignore[valid-type]
                page: Annotated[int, Query(ge=1, le=100_000)] = 1,
                page_size: Annotated[int, Query(ge=1, le=200)] = 100) -> AuditPage:
-    rows, total = service.list_entries(session, page, page_size, registration_id, action)
+    rows, total = service.list_entries(db, page, page_size, registration_id, action)
     return AuditPage(items=[AuditEntryOut.model_validate(r) for r in rows], total=total, page=page,
                      page_size=page_size)

@@ -6,12 +6,14 @@ from sqlalchemy.orm import Session
 
 from api.audit.models import AuditEntry
 from api.core.db import utcnow
+from api.registrations.models import Registration
+from api.staff.models import StaffUser
 
 ACTIONS = ("view", "history", "export", "status", "assign", "note", "erase", "create", "dead_letter", "totp_enrol",
            "password", "outcome", "question_view", "question_answer", "question_handled")
 
 
-def record(session: Session, actor, action: str, registration, detail: str = "", *,
+def record(db: Session, actor: StaffUser | None, action: str, registration: Registration | None, detail: str = "", *,
            reference: str | None = None) -> AuditEntry:
     """Add an entry for `registration` (a Registration) by `actor` (a StaffUser, or None for the system).
     `registration` is None for a hand-off that never became one (a dead letter), named by `reference` only.
@@ -23,11 +25,11 @@ def record(session: Session, actor, action: str, registration, detail: str = "",
                        registration_id=registration.id if registration is not None else None,
                        reference=registration.reference if registration is not None else reference,
                        detail=detail[:120])
-    session.add(entry)
+    db.add(entry)
     return entry
 
 
-def list_entries(session: Session, page: int, page_size: int, registration_id: int | None = None,
+def list_entries(db: Session, page: int, page_size: int, registration_id: int | None = None,
                  action: str | None = None) -> tuple[list[AuditEntry], int]:
     """Newest first."""
     query = select(AuditEntry)
@@ -35,7 +37,7 @@ def list_entries(session: Session, page: int, page_size: int, registration_id: i
         query = query.where(AuditEntry.registration_id == registration_id)
     if action is not None:
         query = query.where(AuditEntry.action == action)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db.scalars(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
                            .offset((page - 1) * page_size).limit(page_size)).all()
     return list(rows), total

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+from typing import Any
 
 import httpx
 
@@ -33,14 +34,14 @@ class RasaGateway:
                         for url in settings.rasa_urls]
         self._turn = itertools.count()
 
-    async def __aenter__(self) -> "RasaGateway":
+    async def __aenter__(self) -> RasaGateway:
         return self
 
-    async def __aexit__(self, *_exc) -> None:
+    async def __aexit__(self, *_exc: object) -> None:
         for client in self.clients:
             await client.aclose()
 
-    async def relay(self, sender: str, message: str) -> list:
+    async def relay(self, sender: str, message: str) -> list[dict[str, Any]]:
         """Rasa's answer to `message` from `sender`, unchanged."""
         first = next(self._turn)
         for i in range(len(self.clients)):
@@ -57,7 +58,7 @@ class RasaGateway:
         raise ChatUnavailable
 
 
-def _replies(response: httpx.Response) -> list:
+def _replies(response: httpx.Response) -> list[dict[str, Any]]:
     if response.status_code != 200:
         log.warning("chat relay failed: rasa status %s", response.status_code)
         raise ChatUnavailable

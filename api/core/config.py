@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Literal
 
 from cryptography.fernet import Fernet
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Secrets that are written in this repository (one list, also read by actions/config.py): never accepted.
@@ -85,10 +85,10 @@ class Settings(BaseSettings):
 
     @field_validator("field_keys", "totp_keys", "outbox_keys", "encryption_keys")
     @classmethod
-    def _keys_are_fernet_keys(cls, value: SecretStr | None, info) -> SecretStr | None:
+    def _keys_are_fernet_keys(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
         if value is None:
             return None
-        name = f"INTAKE_{info.field_name.upper()}"
+        name = f"INTAKE_{(info.field_name or '').upper()}"
         keys = split_keys(value.get_secret_value())
         if not keys:
             raise ValueError(f"{name} needs at least one Fernet key")
@@ -122,13 +122,23 @@ class Settings(BaseSettings):
     def _strip_slash(cls, value: str) -> str:
         return value.rstrip("/")
 
+    @property
+    def secret(self) -> str:
+        """The value of INTAKE_SECRET_KEY."""
+        return _required(self.secret_key)
+
+    @property
+    def service_secret(self) -> str:
+        """The value of INTAKE_SERVICE_TOKEN."""
+        return _required(self.service_token)
+
     @field_validator("rasa_url")
     @classmethod
     def _strip_slashes(cls, value: str) -> str:
         return ",".join(url.strip().rstrip("/") for url in value.split(",") if url.strip())
 
     @model_validator(mode="after")
-    def _real_secrets(self) -> "Settings":
+    def _real_secrets(self) -> Settings:
         """Every mode: a missing, short or published secret is refused, naming the variable, never the value."""
         public = known_public_secrets()
         problems = []
@@ -216,3 +226,10 @@ def describe(exc: ValidationError) -> str:
         name = "DATABASE_URL" if loc == ["database_url"] else f"INTAKE_{loc[0].upper()}" if loc else ""
         parts.append(message if not name or name in message else f"{name}: {message}")
     return "; ".join(parts)
+
+
+def _required(secret: SecretStr | None) -> str:
+    # Settings without a required secret never get past _real_secrets; this narrows the type.
+    if secret is None:
+        raise ConfigError("a required secret is missing")
+    return secret.get_secret_value()

@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Literal
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from sqlalchemy import Text
+from sqlalchemy import Dialect, Text
 from sqlalchemy.types import TypeDecorator
 
 from api.core.config import get_settings
@@ -42,7 +42,7 @@ def decrypt(token: str, purpose: Purpose = "field") -> str:
     return get_cipher(purpose).decrypt(token.encode("ascii")).decode("utf-8")
 
 
-class EncryptedString(TypeDecorator):
+class EncryptedString(TypeDecorator[str]):
     """A text column stored as a Fernet token of the database-field keys; plain text never reaches the database.
     Every column of this type (or a subclass) is found and re-encrypted by `rotate`."""
 
@@ -50,10 +50,10 @@ class EncryptedString(TypeDecorator):
     cache_ok = True
     purpose: Purpose = "field"
 
-    def process_bind_param(self, value: str | None, dialect) -> str | None:
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
         return None if value is None else encrypt(value, self.purpose)
 
-    def process_result_value(self, value: str | None, dialect) -> str | None:
+    def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
         return None if value is None else decrypt(value, self.purpose)
 
 

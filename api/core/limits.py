@@ -3,10 +3,10 @@ the chat, the web form, staff sign-in (API and workspace page share one budget; 
 box (asking; code attempts per client and for every client together), and a bounded number of conversations per
 client.
 
-Where the counters live (INTAKE_LIMITS_REDIS_URL): unset, in-process sliding windows, correct for a single uvicorn
-worker (several workers or hosts would each count on their own); set, in Redis, so every worker and host that has
-the same URL shares one budget per client (the rate windows through the `limits` package's moving window, the
-conversations in a sorted set per client).
+The rate windows are the `limits` package's moving window (whole seconds); the conversations bound, which that
+package lacks, is counted here. Where the counters live (INTAKE_LIMITS_REDIS_URL): unset, in this process's memory,
+correct for a single uvicorn worker (several workers or hosts would each count on their own); set, in Redis, so every
+worker and host that has the same URL shares one budget per client (the conversations in a sorted set per client).
 
 A client is the peer address uvicorn reports. Behind a reverse proxy, start uvicorn with `--proxy-headers
 --forwarded-allow-ips=<proxy>` so that address is the visitor's, not the proxy's.
@@ -20,13 +20,14 @@ import logging
 import math
 import threading
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from limits import RateLimitItemPerSecond
 from limits.aio.storage import RedisStorage
-from limits.aio.strategies import MovingWindowRateLimiter
+from limits.aio.strategies import MovingWindowRateLimiter as AsyncMovingWindowRateLimiter
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
@@ -35,8 +36,8 @@ from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from contract import OFFICE_PHONE
 from api.core.config import Settings
+from contract import OFFICE_PHONE
 
 SWEEP_EVERY = 1000  # calls between removals of clients that went quiet, so memory stays bounded
 FORM_PATHS = ("/aanmelden", "/en/aanmelden")
@@ -59,31 +60,6 @@ class BodyTooLarge(HTTPException):
 
     def __init__(self) -> None:
         super().__init__(413, "Request body too large")
-
-
-class SlidingWindow:
-    """At most `limit` hits per key within the last `window` seconds."""
-
-    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.limit, self.window, self._clock = limit, window, clock
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-        self._calls = 0
-
-    def hit(self, key: str) -> float | None:
-        """Count one hit; None when allowed, else the seconds until the next hit would be."""
-        now = self._clock()
-        with self._lock:
-            hits = self._hits.setdefault(key, deque())
-            while hits and hits[0] <= now - self.window:
-                hits.popleft()
-            if len(hits) >= self.limit:
-                return hits[0] + self.window - now
-            hits.append(now)
-            self._calls += 1
-            if self._calls % SWEEP_EVERY == 0:
-                self._hits = {k: v for k, v in self._hits.items() if v and v[-1] > now - self.window}
-            return None
 
 
 class DistinctKeys:
@@ -112,21 +88,34 @@ class DistinctKeys:
             return None
 
 
-class RedisSlidingWindow:
-    """SlidingWindow's rule, counted in Redis (shared by every worker and host): the `limits` package's moving window
-    keeps the times of the last `limit` hits per key. The window counts in whole seconds (rounded up)."""
+class RateWindow:
+    """At most `limit` hits per key within the last `window` seconds, counted by the `limits` package's moving window
+    (it keeps the times of the last `limit` hits per key) in this process's memory. The window counts in whole
+    seconds (rounded up)."""
 
-    def __init__(self, storage: RedisStorage, name: str, limit: int, window: float) -> None:
+    def __init__(self, storage: MemoryStorage, name: str, limit: int, window: float) -> None:
         self._limiter = MovingWindowRateLimiter(storage)
         self._item = RateLimitItemPerSecond(limit, max(1, math.ceil(window)), namespace=name)
-        self.limit, self.window = limit, float(self._item.get_expiry())
+
+    def hit(self, key: str) -> float | None:
+        """Count one hit; None when allowed, else the seconds until the next hit would be."""
+        if self._limiter.hit(self._item, key):
+            return None
+        return self._limiter.get_window_stats(self._item, key).reset_time - time.time()
+
+
+class RedisRateWindow:
+    """RateWindow's rule, counted in Redis (shared by every worker and host)."""
+
+    def __init__(self, storage: RedisStorage, name: str, limit: int, window: float) -> None:
+        self._limiter = AsyncMovingWindowRateLimiter(storage)
+        self._item = RateLimitItemPerSecond(limit, max(1, math.ceil(window)), namespace=name)
 
     async def hit(self, key: str) -> float | None:
         """Count one hit; None when allowed, else the seconds until the next hit would be."""
         if await self._limiter.hit(self._item, key):
             return None
-        reset, _remaining = await self._limiter.get_window_stats(self._item, key)
-        return reset - time.time()
+        return (await self._limiter.get_window_stats(self._item, key)).reset_time - time.time()
 
 
 # KEYS[1]: the client's sorted set (value -> first seen); ARGV: now, window, limit, value. Nil when admitted, else
@@ -166,47 +155,49 @@ class RedisDistinctKeys:
 @dataclass
 class Limits:
     max_body_bytes: int
-    chat: SlidingWindow | RedisSlidingWindow
-    form: SlidingWindow | RedisSlidingWindow
-    sign_in: SlidingWindow | RedisSlidingWindow
+    chat: RateWindow | RedisRateWindow
+    form: RateWindow | RedisRateWindow
+    sign_in: RateWindow | RedisRateWindow
     conversations: DistinctKeys | RedisDistinctKeys
-    question: SlidingWindow | RedisSlidingWindow | None = None
-    question_code: SlidingWindow | RedisSlidingWindow | None = None
-    question_code_global: SlidingWindow | RedisSlidingWindow | None = None  # code attempts of every client together
+    question: RateWindow | RedisRateWindow | None = None
+    question_code: RateWindow | RedisRateWindow | None = None
+    question_code_global: RateWindow | RedisRateWindow | None = None  # code attempts of every client together
     redis: Redis | None = None
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "Limits":
+    def from_settings(cls, settings: Settings) -> Limits:
         if settings.limits_redis_url is None:
+            memory = MemoryStorage()
             return cls(
                 max_body_bytes=settings.max_body_bytes,
-                chat=SlidingWindow(settings.chat_rate_limit, settings.chat_rate_window),
-                form=SlidingWindow(settings.form_rate_limit, settings.form_rate_window),
-                sign_in=SlidingWindow(settings.sign_in_rate_limit, settings.sign_in_rate_window),
+                chat=RateWindow(memory, "chat", settings.chat_rate_limit, settings.chat_rate_window),
+                form=RateWindow(memory, "form", settings.form_rate_limit, settings.form_rate_window),
+                sign_in=RateWindow(memory, "sign_in", settings.sign_in_rate_limit, settings.sign_in_rate_window),
                 conversations=DistinctKeys(settings.conversations_limit, settings.conversations_window),
-                question=SlidingWindow(settings.question_rate_limit, settings.question_rate_window),
-                question_code=SlidingWindow(settings.question_code_rate_limit, settings.question_code_rate_window),
-                question_code_global=SlidingWindow(settings.question_code_global_limit,
-                                                   settings.question_code_global_window),
+                question=RateWindow(memory, "question", settings.question_rate_limit, settings.question_rate_window),
+                question_code=RateWindow(memory, "question_code", settings.question_code_rate_limit,
+                                         settings.question_code_rate_window),
+                question_code_global=RateWindow(memory, "question_code_global", settings.question_code_global_limit,
+                                                settings.question_code_global_window),
             )
         # Connects on first use, not here. No retries: an unreachable Redis must cost a request little (fail open).
         url = settings.limits_redis_url.get_secret_value()
         client = Redis.from_url(url, socket_connect_timeout=REDIS_TIMEOUT, socket_timeout=REDIS_TIMEOUT,
                                 retry=Retry(NoBackoff(), 0))
         storage = RedisStorage(f"async+{url}", implementation="redispy", key_prefix=REDIS_PREFIX,
-                               connection_pool=client.connection_pool)
+                               connection_pool=client.connection_pool)  # type: ignore[arg-type]  # limits types its options as scalars; redis-py takes the pool
         return cls(
             max_body_bytes=settings.max_body_bytes,
-            chat=RedisSlidingWindow(storage, "chat", settings.chat_rate_limit, settings.chat_rate_window),
-            form=RedisSlidingWindow(storage, "form", settings.form_rate_limit, settings.form_rate_window),
-            sign_in=RedisSlidingWindow(storage, "sign_in", settings.sign_in_rate_limit,
+            chat=RedisRateWindow(storage, "chat", settings.chat_rate_limit, settings.chat_rate_window),
+            form=RedisRateWindow(storage, "form", settings.form_rate_limit, settings.form_rate_window),
+            sign_in=RedisRateWindow(storage, "sign_in", settings.sign_in_rate_limit,
                                        settings.sign_in_rate_window),
             conversations=RedisDistinctKeys(client, settings.conversations_limit, settings.conversations_window),
-            question=RedisSlidingWindow(storage, "question", settings.question_rate_limit,
+            question=RedisRateWindow(storage, "question", settings.question_rate_limit,
                                         settings.question_rate_window),
-            question_code=RedisSlidingWindow(storage, "question_code", settings.question_code_rate_limit,
+            question_code=RedisRateWindow(storage, "question_code", settings.question_code_rate_limit,
                                              settings.question_code_rate_window),
-            question_code_global=RedisSlidingWindow(storage, "question_code_global",
+            question_code_global=RedisRateWindow(storage, "question_code_global",
                                                     settings.question_code_global_limit,
                                                     settings.question_code_global_window),
             redis=client,
@@ -257,7 +248,7 @@ class LimitsMiddleware:
         self.app = app
         self.limits = Limits.from_settings(settings)
 
-    def _window(self, method: str, path: str) -> SlidingWindow | RedisSlidingWindow | None:
+    def _window(self, method: str, path: str) -> RateWindow | RedisRateWindow | None:
         if method != "POST":
             return None
         if path == CHAT_PATH:

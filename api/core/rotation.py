@@ -4,11 +4,12 @@ its purpose is re-encrypted, in batches, one transaction per batch; running it a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
 from cryptography.fernet import InvalidToken
-from sqlalchemy import Column, Engine, Table, Text, select, tuple_, type_coerce, update
+from sqlalchemy import Column, ColumnElement, Engine, Table, Text, select, tuple_, type_coerce, update
 
-from api.core.crypto import EncryptedString, get_cipher, is_current
+from api.core.crypto import EncryptedString, Purpose, get_cipher, is_current
 
 
 @dataclass
@@ -22,18 +23,22 @@ class ColumnCount:
     unreadable: int = 0  # no configured key of the purpose opens it: left as it is
 
 
-def encrypted_columns(tables: list[Table]) -> list[tuple[Table, list[Column]]]:
+def encrypted_columns(tables: list[Table]) -> list[tuple[Table, list[Column[Any]]]]:
     found = [(t, [c for c in t.columns if isinstance(c.type, EncryptedString)]) for t in tables]
     return [(table, columns) for table, columns in found if columns]
 
 
-def _raw(column: Column):
+def _purpose(column: Column[Any]) -> Purpose:
+    return cast(EncryptedString, column.type).purpose  # encrypted_columns chose the column by this type
+
+
+def _raw(column: Column[Any]) -> ColumnElement[Any]:
     """The column as stored (the token), bypassing the type's decryption."""
     return type_coerce(column, Text())
 
 
-def rotate_table(engine: Engine, table: Table, columns: list[Column], batch_size: int) -> list[ColumnCount]:
-    counts = {c.name: ColumnCount(f"{table.name}.{c.name}", c.type.purpose) for c in columns}
+def rotate_table(engine: Engine, table: Table, columns: list[Column[Any]], batch_size: int) -> list[ColumnCount]:
+    counts = {c.name: ColumnCount(f"{table.name}.{c.name}", _purpose(c)) for c in columns}
     key = list(table.primary_key.columns)
     last = None
     while True:
@@ -47,11 +52,11 @@ def rotate_table(engine: Engine, table: Table, columns: list[Column], batch_size
                     token, count = row[column.name], counts[column.name]
                     if not token:
                         continue
-                    if is_current(token, column.type.purpose):
+                    if is_current(token, _purpose(column)):
                         count.current += 1
                         continue
                     try:
-                        new = get_cipher(column.type.purpose).rotate(token.encode("ascii")).decode("ascii")
+                        new = get_cipher(_purpose(column)).rotate(token.encode("ascii")).decode("ascii")
                     except InvalidToken:
                         count.unreadable += 1
                         continue

@@ -6,30 +6,31 @@ from fastapi import APIRouter, Depends, HTTPException, Response, status
 
 from api.deadletters import service
 from api.deadletters.schemas import DeadLetterIn, DeadLetterList, DeadLetterOut
-from api.deps import AdminUser, EnrolledUser, SessionDep, require_service_token
+from api.deps import AdminUser, DbSession, EnrolledUser, require_service_token
+from api.staff.roles import works_the_desk
 
 router = APIRouter(prefix="/api", tags=["dead letters"])
 
 
 @router.post("/internal/dead-letters", status_code=status.HTTP_201_CREATED, response_model=DeadLetterOut,
              dependencies=[Depends(require_service_token)])
-def report_dead_letter(data: DeadLetterIn, session: SessionDep, response: Response) -> DeadLetterOut:
-    row, created = service.report(session, data)
+def report_dead_letter(data: DeadLetterIn, db: DbSession, response: Response) -> DeadLetterOut:
+    row, created = service.report(db, data)
     if not created:
         response.status_code = status.HTTP_200_OK
     return DeadLetterOut.model_validate(row)
 
 
 @router.get("/dead-letters", response_model=DeadLetterList)
-def list_dead_letters(user: EnrolledUser, session: SessionDep) -> DeadLetterList:
-    if not service.may_see(user.role):
+def list_dead_letters(user: EnrolledUser, db: DbSession) -> DeadLetterList:
+    if not works_the_desk(user.role):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "Only admin and intake staff see dead letters")
-    rows = service.open_letters(session)
+    rows = service.open_letters(db)
     return DeadLetterList(items=[DeadLetterOut.model_validate(r) for r in rows], total=len(rows))
 
 
 @router.delete("/dead-letters/{dead_letter_id}", status_code=status.HTTP_204_NO_CONTENT)
-def remove_dead_letter(dead_letter_id: int, admin: AdminUser, session: SessionDep) -> Response:
-    if not service.remove(session, dead_letter_id, admin):
+def remove_dead_letter(dead_letter_id: int, admin: AdminUser, db: DbSession) -> Response:
+    if not service.remove(db, dead_letter_id, admin):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Dead letter not found")
     return Response(status_code=status.HTTP_204_NO_CONTENT)

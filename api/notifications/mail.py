@@ -12,8 +12,9 @@ import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from contract import OFFICE_PHONE
 from api.core.config import Settings
+from api.registrations.models import Registration
+from contract import OFFICE_PHONE
 
 log = logging.getLogger("api.notifications")
 
@@ -29,7 +30,7 @@ class NewRegistration:
     language: str
 
     @classmethod
-    def of(cls, registration) -> "NewRegistration":
+    def of(cls, registration: Registration) -> NewRegistration:
         return cls(registration.id, registration.reference, registration.email, registration.email_ok,
                    registration.language)
 
@@ -83,10 +84,11 @@ def confirmation_message(settings: Settings, new: NewRegistration) -> EmailMessa
 
 
 def _connect(settings: Settings) -> smtplib.SMTP:
+    host = settings.smtp_host or ""  # callers send only when a host is set
     if settings.smtp_ssl:
-        return smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout,
+        return smtplib.SMTP_SSL(host, settings.smtp_port, timeout=settings.smtp_timeout,
                                 context=ssl.create_default_context())
-    smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout)
+    smtp = smtplib.SMTP(host, settings.smtp_port, timeout=settings.smtp_timeout)
     if settings.smtp_starttls:
         smtp.starttls(context=ssl.create_default_context())
     return smtp

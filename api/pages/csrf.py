@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from typing import TypeGuard
 
 COOKIE_NAME = "ph_form"
 TOKEN_MAX_AGE = 2 * 60 * 60  # seconds: long enough to fill in the form calmly, short enough to expire
@@ -21,8 +22,8 @@ def new_nonce() -> str:
     return secrets.token_urlsafe(_NONCE_BYTES)
 
 
-def is_nonce(value: str | None) -> bool:
-    return bool(value) and len(value) <= 64 and value.replace("-", "").replace("_", "").isalnum()
+def is_nonce(value: str | None) -> TypeGuard[str]:
+    return value is not None and 0 < len(value) <= 64 and value.replace("-", "").replace("_", "").isalnum()
 
 
 def _signature(secret: str, label: str, binding: str, issued: int) -> str:

@@ -4,22 +4,24 @@ from __future__ import annotations
 import logging
 import uuid
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from contract import OFFICE_PHONE, OFFICE_PHONE_TEL
 from api.core import cookies
 from api.core.config import Settings
-from api.deps import SessionDep, SettingsDep
+from api.deps import DbSession, SettingsDep
 from api.notifications import mail
 from api.pages import csrf, webform
-from api.pages.copy import CHOICES, DEFAULT_EXIT_URL, TEXT
+from api.pages.texts import CHOICES, DEFAULT_EXIT_URL, TEXT
 from api.registrations.service import IdempotencyConflict, ReferenceConflict, create_registration
+from contract import OFFICE_PHONE, OFFICE_PHONE_TEL
 
 log = logging.getLogger("api.pages")
 router = APIRouter(include_in_schema=False)
@@ -39,7 +41,7 @@ def exit_url(settings: Settings) -> str:
 
 
 def _render(request: Request, settings: Settings, name: str, language: str, status_code: int = 200,
-            **context) -> HTMLResponse:
+            **context: Any) -> HTMLResponse:
     base = {"lang": language, "t": TEXT[language], "paths": PATHS[language], "exit_url": exit_url(settings),
             "phone": OFFICE_PHONE, "phone_tel": OFFICE_PHONE_TEL}
     return templates.TemplateResponse(request, name, {**base, **context}, status_code=status_code)
@@ -72,7 +74,7 @@ def _form_page(request: Request, settings: Settings, language: str, values: dict
     nonce = cookies.read(request, settings, csrf.COOKIE_NAME)
     if not csrf.is_nonce(nonce):
         nonce = csrf.new_nonce()
-    secret = settings.secret_key.get_secret_value()
+    secret = settings.secret
     response = _render(request, settings, "form.html", language, status_code=status_code,
                        values=values, errors=errors or {}, choices=CHOICES[language],
                        csrf_token=csrf.make_token(secret, nonce), submission=submission or str(uuid.uuid4()))
@@ -87,7 +89,7 @@ def _message_page(request: Request, settings: Settings, language: str, title_key
                    title_key=title_key, text_key=text_key, link_key=link_key)
 
 
-async def _submit(request: Request, settings: Settings, session, language: str,
+async def _submit(request: Request, settings: Settings, db: Session, language: str,
                   tasks: BackgroundTasks) -> HTMLResponse:
     try:
         form = await request.form(**FORM_LIMITS)
@@ -95,7 +97,7 @@ async def _submit(request: Request, settings: Settings, session, language: str,
         return _message_page(request, settings, language, "csrf_title", "csrf_text", 400, "csrf_link")
     token = form.get("csrf_token")
     nonce = cookies.read(request, settings, csrf.COOKIE_NAME)
-    if not csrf.is_nonce(nonce) or not csrf.token_is_valid(settings.secret_key.get_secret_value(), nonce,
+    if not csrf.is_nonce(nonce) or not csrf.token_is_valid(settings.secret, nonce,
                                                            token if isinstance(token, str) else None):
         log.info("web form refused: missing or invalid CSRF token")
         return _message_page(request, settings, language, "csrf_title", "csrf_text", 403, "csrf_link")
@@ -107,7 +109,7 @@ async def _submit(request: Request, settings: Settings, session, language: str,
         return _form_page(request, settings, language, values, errors, submission, status_code=422)
     try:
         # The service is synchronous (SQLAlchemy sessions): keep it off the event loop.
-        result = await run_in_threadpool(create_registration, session, data, idempotency_key=submission)
+        result = await run_in_threadpool(create_registration, db, data, idempotency_key=submission)
     except IdempotencyConflict:
         return _message_page(request, settings, language, "repeat_title", "repeat_text", 409)
     except (ReferenceConflict, SQLAlchemyError) as exc:
@@ -131,19 +133,19 @@ def form_en(request: Request, settings: SettingsDep) -> HTMLResponse:
 
 
 @router.post("/aanmelden", response_class=HTMLResponse)
-async def submit_nl(request: Request, settings: SettingsDep, session: SessionDep,
+async def submit_nl(request: Request, settings: SettingsDep, db: DbSession,
                     tasks: BackgroundTasks) -> HTMLResponse:
-    return await _submit(request, settings, session, "nl", tasks)
+    return await _submit(request, settings, db, "nl", tasks)
 
 
 @router.post("/en/aanmelden", response_class=HTMLResponse)
-async def submit_en(request: Request, settings: SettingsDep, session: SessionDep,
+async def submit_en(request: Request, settings: SettingsDep, db: DbSession,
                     tasks: BackgroundTasks) -> HTMLResponse:
-    return await _submit(request, settings, session, "en", tasks)
+    return await _submit(request, settings, db, "en", tasks)
 
 
 def _embed(request: Request, settings: Settings, language: str) -> HTMLResponse:
-    # Framed by the sites of INTAKE_FRAME_ANCESTORS only (api/security_headers.py EMBED_PATHS).
+    # Framed by the sites of INTAKE_FRAME_ANCESTORS only (api/core/security_headers.py EMBED_PATHS).
     return _render(request, settings, "embed.html", language)
 
 

@@ -9,10 +9,11 @@ import uuid
 from datetime import datetime, timezone
 
 from pydantic import ValidationError
+from starlette.datastructures import FormData
 
-from contract import CONSENT_VERSION
-from api.pages.copy import CHOICES
+from api.pages.texts import CHOICES
 from api.registrations.schemas import RegistrationIn
+from contract import CONSENT_VERSION
 
 TEXT_FIELDS = ("referrer_organisation", "description", "name", "phone", "email")
 CHOICE_FIELDS = ("kind", "role", "event_kind", "setting", "when_happened", "other_party_known", "procedures",
@@ -39,7 +40,7 @@ def blank_values(language: str) -> dict[str, str]:
     return values
 
 
-def read_values(form, language: str) -> dict[str, str]:
+def read_values(form: FormData, language: str) -> dict[str, str]:
     """The visitor's input as strings (kept to show it again when something needs fixing)."""
     values = blank_values(language)
     for name in TEXT_FIELDS + CHOICE_FIELDS:

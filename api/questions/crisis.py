@@ -14,7 +14,7 @@ import httpx
 log = logging.getLogger("api.questions")
 CRISIS_PATH = "/webhooks/rest/crisis"
 BANDS = ("sure", "unsure", "none")
-# Crisis kinds of the detector (bot/nlu/crisis_model.py) -> the help line of api/pages/copy.py that fits first.
+# Crisis kinds of the detector (bot/nlu/crisis_model.py) -> the help line of api/pages/texts.py that fits first.
 HELP_LINE = {"danger": "help_112", "suicide": "help_113", "domestic_violence": "help_veilig_thuis",
              "sexual_violence": "help_csg"}
 ALL_LINES = ("help_112", "help_113", "help_veilig_thuis", "help_csg")

@@ -9,24 +9,26 @@ what the visitor wrote comes back in the form. Pages are `no-store` (security he
 from __future__ import annotations
 
 import logging
+from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from urllib.parse import urlsplit
-
-from contract import OFFICE_PHONE, OFFICE_PHONE_TEL
 from api.core.config import Settings
-from api.deps import SessionDep, SettingsDep
-from api.pages.copy import CHOICES
-from api.pages.copy import TEXT as PAGE_TEXT
+from api.deps import DbSession, SettingsDep
 from api.pages.router import PATHS as PAGE_PATHS
 from api.pages.router import exit_url, templates
+from api.pages.texts import CHOICES
+from api.pages.texts import TEXT as PAGE_TEXT
 from api.questions import crisis, notify, service
-from api.questions.copy import TEXT, long_date
+from api.questions.models import Author, QuestionThread
+from api.questions.texts import TEXT, long_date
+from contract import OFFICE_PHONE, OFFICE_PHONE_TEL
 
 log = logging.getLogger("api.questions")
 router = APIRouter(include_in_schema=False)
@@ -43,7 +45,7 @@ _TEXTS = {lang: {**PAGE_TEXT[lang], **TEXT[lang]} for lang in TEXT}
 
 
 def _render(request: Request, settings: Settings, name: str, language: str, status_code: int = 200,
-            **context) -> HTMLResponse:
+            **context: Any) -> HTMLResponse:
     other = "en" if language == "nl" else "nl"
     page = context.pop("page", "ask")
     base = {"lang": language, "t": _TEXTS[language], "paths": PAGE_PATHS[language], "q": QUESTION_PATHS[language],
@@ -53,7 +55,7 @@ def _render(request: Request, settings: Settings, name: str, language: str, stat
     return templates.TemplateResponse(request, name, {**base, **context}, status_code=status_code)
 
 
-def _ask_page(request: Request, settings: Settings, language: str, values: dict | None = None,
+def _ask_page(request: Request, settings: Settings, language: str, values: dict[str, str] | None = None,
               error: str | None = None, status_code: int = 200) -> HTMLResponse:
     return _render(request, settings, "questions/ask.html", language, status_code=status_code,
                    values=values or {"text": "", "role": "unknown", "event_kind": "unknown"}, error=error,
@@ -73,11 +75,11 @@ def _message(request: Request, settings: Settings, language: str, title_key: str
                    title_key=title_key, text_key=text_key)
 
 
-def _thread_page(request: Request, settings: Settings, language: str, thread, code: str,
+def _thread_page(request: Request, settings: Settings, language: str, thread: QuestionThread, code: str,
                  verdict: crisis.Verdict | None = None, notice: str | None = None, error: str | None = None,
                  status_code: int = 200) -> HTMLResponse:
     erase_on = service.erase_on(thread, settings.question_retention_days)
-    messages = [{"mine": m.author == "visitor", "body": m.body, "on": long_date(m.written_on, language)}
+    messages = [{"mine": m.author == Author.VISITOR, "body": m.body, "on": long_date(m.written_on, language)}
                 for m in thread.messages]
     return _render(request, settings, "questions/thread.html", language, status_code=status_code, page="fetch",
                    messages=messages, answered=any(not m["mine"] for m in messages), code=code, verdict=verdict,
@@ -93,7 +95,7 @@ def _from_our_pages(request: Request) -> bool:
     return origin is None or urlsplit(origin).netloc == request.headers.get("host")
 
 
-async def _form(request: Request) -> tuple[dict | None, bool]:
+async def _form(request: Request) -> tuple[dict[str, str] | None, bool]:
     """The posted fields (None for a malformed body), and whether they came from our own pages."""
     try:
         form = await request.form(**FORM_LIMITS)
@@ -106,7 +108,7 @@ async def _form(request: Request) -> tuple[dict | None, bool]:
     return fields, True
 
 
-def _text(form: dict, name: str) -> tuple[str, str | None]:
+def _text(form: dict[str, str], name: str) -> tuple[str, str | None]:
     """The typed text (line ends made plain) and the copy key of its error, if any."""
     text = form.get(name, "").replace("\r\n", "\n").strip()
     if not text:
@@ -122,7 +124,8 @@ async def _crisis(request: Request, text: str) -> crisis.Verdict:
 
 # --- asking ------------------------------------------------------------------------------------------
 
-async def _ask(request: Request, settings: Settings, session, language: str, tasks: BackgroundTasks) -> HTMLResponse:
+async def _ask(request: Request, settings: Settings, db: Session, language: str,
+               tasks: BackgroundTasks) -> HTMLResponse:
     form, ours = await _form(request)
     if form is None:
         return _message(request, settings, language, "q_refused_title", "q_refused_text", 400)
@@ -134,7 +137,7 @@ async def _ask(request: Request, settings: Settings, session, language: str, tas
         return _ask_page(request, settings, language, values, error, 422)
     verdict = await _crisis(request, text)
     try:
-        asked = await run_in_threadpool(service.ask, session, settings.secret_key.get_secret_value(), text,
+        asked = await run_in_threadpool(service.ask, db, settings.secret, text,
                                         values["role"], values["event_kind"], language)
     except SQLAlchemyError as exc:
         log.error("question not stored: %s", type(exc).__name__)
@@ -155,36 +158,37 @@ def ask_page_en(request: Request, settings: SettingsDep) -> HTMLResponse:
 
 
 @router.post("/vraag", response_class=HTMLResponse)
-async def ask_nl(request: Request, settings: SettingsDep, session: SessionDep, tasks: BackgroundTasks) -> HTMLResponse:
-    return await _ask(request, settings, session, "nl", tasks)
+async def ask_nl(request: Request, settings: SettingsDep, db: DbSession, tasks: BackgroundTasks) -> HTMLResponse:
+    return await _ask(request, settings, db, "nl", tasks)
 
 
 @router.post("/en/question", response_class=HTMLResponse)
-async def ask_en(request: Request, settings: SettingsDep, session: SessionDep, tasks: BackgroundTasks) -> HTMLResponse:
-    return await _ask(request, settings, session, "en", tasks)
+async def ask_en(request: Request, settings: SettingsDep, db: DbSession, tasks: BackgroundTasks) -> HTMLResponse:
+    return await _ask(request, settings, db, "en", tasks)
 
 
 # --- with the code -----------------------------------------------------------------------------------
 
-async def _with_code(request: Request, settings: Settings, session, language: str, action: str) -> HTMLResponse:
+async def _with_code(request: Request, settings: Settings, db: Session, language: str,
+                     action: str) -> HTMLResponse:
     form, ours = await _form(request)
     if form is None:
         return _message(request, settings, language, "q_refused_title", "q_refused_text", 400)
     if not ours:
         return _fetch_page(request, settings, language, refused=True)
     code = form.get("code", "")
-    thread = await run_in_threadpool(service.find, session, settings.secret_key.get_secret_value(), code)
+    thread = await run_in_threadpool(service.find, db, settings.secret, code)
     if thread is None:  # wrong or unknown: one answer
         return _fetch_page(request, settings, language, unknown=True)
     if action == "delete":
-        await run_in_threadpool(service.delete_thread, session, thread)
+        await run_in_threadpool(service.delete_thread, db, thread)
         return _message(request, settings, language, "q_deleted_title", "q_deleted_text", 200)
     if action == "reply":
         text, error = _text(form, "text")
         if error:
             return _thread_page(request, settings, language, thread, code, error=error, status_code=422)
         verdict = await _crisis(request, text)
-        await run_in_threadpool(service.reply, session, thread, text)
+        await run_in_threadpool(service.reply, db, thread, text)
         return _thread_page(request, settings, language, thread, code, verdict=verdict, notice="q_replied")
     return _thread_page(request, settings, language, thread, code)
 
@@ -200,8 +204,8 @@ def fetch_page_en(request: Request, settings: SettingsDep) -> HTMLResponse:
 
 
 def _code_route(path: str, language: str, action: str) -> None:
-    async def endpoint(request: Request, settings: SettingsDep, session: SessionDep) -> HTMLResponse:
-        return await _with_code(request, settings, session, language, action)
+    async def endpoint(request: Request, settings: SettingsDep, db: DbSession) -> HTMLResponse:
+        return await _with_code(request, settings, db, language, action)
 
     router.add_api_route(path, endpoint, methods=["POST"], response_class=HTMLResponse,
                          name=f"question_{action}_{language}")

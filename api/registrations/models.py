@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.core.crypto import EncryptedString
 from api.core.db import Base, UTCDateTime, utcnow
+from api.registrations.constants import FINAL, Status
 
 
 class Registration(Base):
@@ -39,7 +40,7 @@ class Registration(Base):
     consent: Mapped[bool] = mapped_column(Boolean)
     consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
     consent_version: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(32), default="new", index=True)
+    status: Mapped[str] = mapped_column(String(32), default=Status.NEW, index=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"), index=True)
     decline_reason: Mapped[str | None] = mapped_column(EncryptedString)  # staff's own words, optional
@@ -52,9 +53,9 @@ class Registration(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     @property
-    def outcome(self) -> dict | None:
+    def outcome(self) -> dict[str, object] | None:
         """The recorded outcome (schemas.OutcomeOut) of a closed or declined registration."""
-        if self.status not in ("closed", "declined"):
+        if self.status not in FINAL:
             return None
         return {"initiative": self.initiative, "decline_category": self.decline_category,
                 "contact_made": None if self.contact_made is None else self.contact_made == "yes",

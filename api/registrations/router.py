@@ -7,27 +7,40 @@ from uuid import UUID
 from fastapi import APIRouter, BackgroundTasks, Depends, Header, HTTPException, Query, Response, status
 from fastapi.responses import JSONResponse
 
-from api.core.db import utcnow
 from api.audit import service as audit
-from api.deps import AdminUser, EnrolledUser, SessionDep, SettingsDep, require_service_token
+from api.core.db import utcnow
+from api.deps import AdminUser, DbSession, EnrolledUser, SettingsDep, VisibleRegistration, require_service_token
 from api.notifications import mail
 from api.registrations import service, workflow
-from api.registrations.models import Registration
+from api.registrations.constants import Status
 from api.registrations.schemas import (
-    Assignment, EventKind, EventOut, HandOffIn, Kind, MediatorSuggestion, NoteIn, Outcome, Region, RegistrationCreated,
-    RegistrationOut, RegistrationPage, RegistrationSummary, Status, StatusChange, StatusCounts,
+    Assignment,
+    EventKind,
+    EventOut,
+    HandOffIn,
+    Kind,
+    MediatorSuggestion,
+    NoteIn,
+    Outcome,
+    Region,
+    RegistrationCreated,
+    RegistrationOut,
+    RegistrationPage,
+    RegistrationSummary,
+    StatusChange,
+    StatusCounts,
 )
-from api.staff.models import StaffUser
+from api.staff.roles import works_the_desk
 
 router = APIRouter(prefix="/api", tags=["registrations"])
 
 
 @router.post("/internal/registrations", status_code=status.HTTP_201_CREATED, response_model=RegistrationCreated,
              dependencies=[Depends(require_service_token)])
-def hand_off(data: HandOffIn, idempotency_key: Annotated[UUID, Header()], session: SessionDep,
+def hand_off(data: HandOffIn, idempotency_key: Annotated[UUID, Header()], db: DbSession,
              response: Response, settings: SettingsDep, tasks: BackgroundTasks) -> RegistrationCreated:
     try:
-        result = service.create_registration(session, data, idempotency_key=str(idempotency_key))
+        result = service.create_registration(db, data, idempotency_key=str(idempotency_key))
     except service.IdempotencyConflict:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
                             "This Idempotency-Key was already used with different data") from None
@@ -41,18 +54,8 @@ def hand_off(data: HandOffIn, idempotency_key: Annotated[UUID, Header()], sessio
     return RegistrationCreated(id=reg.id, reference=reg.reference, status=reg.status)
 
 
-def _load(session, user: StaffUser, registration_id: int) -> Registration:
-    try:
-        registration = workflow.load(session, user, registration_id)
-    except workflow.Forbidden:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "This registration is not assigned to you") from None
-    if registration is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "Registration not found")
-    return registration
-
-
 @router.get("/registrations", response_model=RegistrationPage)
-def list_registrations(user: EnrolledUser, session: SessionDep,
+def list_registrations(user: EnrolledUser, db: DbSession,
                        page: Annotated[int, Query(ge=1, le=100_000)] = 1,
                        page_size: Annotated[int, Query(ge=1, le=100)] = 50,
                        status_: Annotated[Status | None, Query(alias="status")] = None,
@@ -63,54 +66,52 @@ def list_registrations(user: EnrolledUser, session: SessionDep,
                        untouched: bool = False) -> RegistrationPage:
     """Newest first; a mediator gets only what is assigned to them."""
     filters = service.Filters(status_, kind, event_kind, region, min_age_days, max_age_days, reference, untouched)
-    rows, total = service.list_registrations(session, page, page_size, filters, workflow.visible_to(user))
+    rows, total = service.list_registrations(db, page, page_size, filters, service.visible_to(user))
     now = utcnow()
     return RegistrationPage(items=[RegistrationSummary.model_validate(r).model_copy(
-                                update={"untouched": workflow.is_untouched(r, now)}) for r in rows],
+                                update={"untouched": service.is_untouched(r, now)}) for r in rows],
                             total=total, page=page, page_size=page_size)
 
 
 @router.get("/registrations/counts", response_model=StatusCounts)
-def status_counts(user: EnrolledUser, session: SessionDep) -> StatusCounts:
-    counts = service.count_by_status(session, workflow.visible_to(user))
-    return StatusCounts(counts={s: counts.get(s, 0) for s in workflow.STATUSES}, total=sum(counts.values()),
-                        untouched=service.count_untouched(session, workflow.visible_to(user)))
+def status_counts(user: EnrolledUser, db: DbSession) -> StatusCounts:
+    counts = service.count_by_status(db, service.visible_to(user))
+    return StatusCounts(counts={s: counts.get(s, 0) for s in Status}, total=sum(counts.values()),
+                        untouched=service.count_untouched(db, service.visible_to(user)))
 
 
 @router.get("/registrations/{registration_id}", response_model=RegistrationOut)
-def get_registration(registration_id: int, user: EnrolledUser, session: SessionDep) -> RegistrationOut:
-    registration = _load(session, user, registration_id)
-    workflow.view(session, user, registration)
+def get_registration(registration: VisibleRegistration, user: EnrolledUser, db: DbSession) -> RegistrationOut:
+    workflow.view(db, user, registration)
     return RegistrationOut.model_validate(registration)
 
 
 @router.post("/registrations/{registration_id}/status", response_model=RegistrationOut)
-def change_status(registration_id: int, change: StatusChange, user: EnrolledUser,
-                  session: SessionDep) -> RegistrationOut:
-    registration = _load(session, user, registration_id)
+def change_status(registration: VisibleRegistration, change: StatusChange, user: EnrolledUser,
+                  db: DbSession) -> RegistrationOut:
     try:
-        workflow.change_status(session, user, registration, change.status, change.reason, change.outcome)
+        workflow.change_status(db, user, registration, change.status, change.reason, change.outcome)
     except workflow.NotAllowed as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
     return RegistrationOut.model_validate(registration)
 
 
 @router.put("/registrations/{registration_id}/outcome", response_model=RegistrationOut)
-def change_outcome(registration_id: int, outcome: Outcome, user: EnrolledUser, session: SessionDep) -> RegistrationOut:
+def change_outcome(registration: VisibleRegistration, outcome: Outcome, user: EnrolledUser,
+                   db: DbSession) -> RegistrationOut:
     """Correct the outcome recorded at closing (audited; its statistics count moves along)."""
-    registration = _load(session, user, registration_id)
     try:
-        workflow.change_outcome(session, user, registration, outcome)
+        workflow.change_outcome(db, user, registration, outcome)
     except workflow.NotAllowed as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
     return RegistrationOut.model_validate(registration)
 
 
 @router.post("/registrations/{registration_id}/assign", response_model=RegistrationOut)
-def assign(registration_id: int, assignment: Assignment, user: EnrolledUser, session: SessionDep) -> RegistrationOut:
-    registration = _load(session, user, registration_id)
+def assign(registration: VisibleRegistration, assignment: Assignment, user: EnrolledUser,
+           db: DbSession) -> RegistrationOut:
     try:
-        workflow.assign(session, user, registration, assignment.mediator_id)
+        workflow.assign(db, user, registration, assignment.mediator_id)
     except workflow.Forbidden:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "Only admin and intake staff assign registrations") from None
     except workflow.NotAllowed as exc:
@@ -119,37 +120,34 @@ def assign(registration_id: int, assignment: Assignment, user: EnrolledUser, ses
 
 
 @router.get("/registrations/{registration_id}/mediators", response_model=list[MediatorSuggestion])
-def mediator_suggestions(registration_id: int, user: EnrolledUser, session: SessionDep) -> list[MediatorSuggestion]:
+def mediator_suggestions(registration: VisibleRegistration, user: EnrolledUser,
+                         db: DbSession) -> list[MediatorSuggestion]:
     """Whom to assign: mediators of the registration's region first."""
-    registration = _load(session, user, registration_id)
-    if user.role not in ("admin", "intake"):
+    if not works_the_desk(user.role):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "Only admin and intake staff assign registrations")
     return [MediatorSuggestion(id=m.id, email=m.email, region=m.region, suggested=match)
-            for m, match in workflow.suggest_mediators(session, registration)]
+            for m, match in workflow.suggest_mediators(db, registration)]
 
 
 @router.post("/registrations/{registration_id}/notes", response_model=EventOut, status_code=status.HTTP_201_CREATED)
-def add_note(registration_id: int, note: NoteIn, user: EnrolledUser, session: SessionDep) -> EventOut:
-    registration = _load(session, user, registration_id)
-    return EventOut.model_validate(workflow.add_note(session, user, registration, note.text))
+def add_note(registration: VisibleRegistration, note: NoteIn, user: EnrolledUser, db: DbSession) -> EventOut:
+    return EventOut.model_validate(workflow.add_note(db, user, registration, note.text))
 
 
 @router.get("/registrations/{registration_id}/history", response_model=list[EventOut])
-def history(registration_id: int, user: EnrolledUser, session: SessionDep) -> list[EventOut]:
-    registration = _load(session, user, registration_id)
-    events = [EventOut.model_validate(e) for e in workflow.history(session, registration)]
+def history(registration: VisibleRegistration, user: EnrolledUser, db: DbSession) -> list[EventOut]:
+    events = [EventOut.model_validate(e) for e in workflow.history(db, registration)]
     # The history holds the staff notes (decrypted): reading it is recorded like a view.
-    audit.record(session, user, "history", registration)
-    session.commit()
+    audit.record(db, user, "history", registration)
+    db.commit()
     return events
 
 
 @router.get("/registrations/{registration_id}/export")
-def export(registration_id: int, user: EnrolledUser, session: SessionDep) -> JSONResponse:
+def export(registration: VisibleRegistration, user: EnrolledUser, db: DbSession) -> JSONResponse:
     """Right of access: everything stored about one registration, as a JSON download."""
-    registration = _load(session, user, registration_id)
     try:
-        body = workflow.export(session, user, registration)
+        body = workflow.export(db, user, registration)
     except workflow.Forbidden:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "Only admin and intake staff export registrations") from None
     return JSONResponse(body, headers={
@@ -157,9 +155,8 @@ def export(registration_id: int, user: EnrolledUser, session: SessionDep) -> JSO
 
 
 @router.delete("/registrations/{registration_id}", status_code=status.HTTP_204_NO_CONTENT)
-def erase(registration_id: int, admin: AdminUser, session: SessionDep) -> Response:
+def erase(admin: AdminUser, registration: VisibleRegistration, db: DbSession) -> Response:
     """Right to erasure (admin only): the personal data is gone; the audit log keeps a stub."""
-    registration = _load(session, admin, registration_id)
-    service.erase(session, registration, admin)
-    session.commit()
+    service.erase(db, registration, admin)
+    db.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 from contract import CHOICES, MAX_LENGTH, REFERENCE_PATTERN, UNKNOWN
+from api.registrations.constants import Status
 from api.registrations.contact import normalise_email, normalise_phone
 
 # The record's closed fields take their values from the contract (contract/registration.yml), which the action
@@ -27,7 +28,6 @@ EmailOk = Literal[CHOICES["email_ok"]]
 CallTime = Literal[CHOICES["call_time"]]
 Region = Literal[CHOICES["region"]]
 Language = Literal[CHOICES["language"]]
-Status = Literal["new", "in_review", "assigned", "contacted", "intake_planned", "closed", "declined"]
 # The outcome recorded at closing (the categories of the foundation's annual report).
 Initiative = Literal["affected", "caused", "other"]  # who asked for mediation: the one it happened to (or the
 # bereaved), the one who caused it, or a witness or other person involved

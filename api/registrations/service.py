@@ -1,4 +1,5 @@
-"""Storing, listing and erasing registrations. `create_registration` is the one way a registration is stored."""
+"""Storing, finding, listing and erasing registrations, and who may see which. `create_registration` is the one
+way a registration is stored; changes to a stored one are in workflow.py."""
 from __future__ import annotations
 
 import hashlib
@@ -6,17 +7,27 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, func, select, true
+from sqlalchemy import ColumnElement, Select, and_, delete, func, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from contract import new_reference
+from api.audit import service as audit
 from api.core.db import utcnow
-from api.registrations.models import IdempotencyKey, Registration
-from api.registrations.schemas import RegistrationIn
+from api.registrations.constants import FINAL, Status
+from api.registrations.models import IdempotencyKey, Registration, RegistrationEvent
+from api.registrations.schemas import EventOut, RegistrationIn, RegistrationOut
+from api.staff.models import StaffUser
+from api.staff.roles import works_the_desk
+from api.statistics import service as statistics
+from contract import new_reference
 
 log = logging.getLogger("api.registrations")
+Scope = ColumnElement[bool]  # a WHERE clause limiting a query to the registrations one user may see
+
+# A new registration nobody has picked up after this many working days (Monday to Friday) gets a reminder marker.
+REMINDER_WORKING_DAYS = 2
 
 
 class IdempotencyConflict(Exception):
@@ -44,47 +55,48 @@ def payload_digest(data: RegistrationIn) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _replay(session: Session, key: str, digest: str) -> Registration | None:
-    row = session.get(IdempotencyKey, key)
+def _replay(db: Session, key: str, digest: str) -> Registration | None:
+    row = db.get(IdempotencyKey, key)
     if row is None:
         return None
     if row.payload_sha256 != digest:
         raise IdempotencyConflict
-    return session.get(Registration, row.registration_id)
+    return db.get(Registration, row.registration_id)
 
 
-def create_registration(session: Session, data: RegistrationIn, idempotency_key: str | None = None) -> CreateResult:
+def create_registration(db: Session, data: RegistrationIn, idempotency_key: str | None = None) -> CreateResult:
     """Store `data` (generating a reference when it has none). With `idempotency_key`, a repeat of the same
     data returns the first registration, a repeat with other data raises IdempotencyConflict; concurrent
     repeats store one row (the database's unique constraints decide, the loser reads the winner's row)."""
     digest = payload_digest(data)
     if idempotency_key is not None:
-        earlier = _replay(session, idempotency_key, digest)
+        earlier = _replay(db, idempotency_key, digest)
         if earlier is not None:
             log.info("registration replayed id=%s", earlier.id)
             return CreateResult(earlier, created=False)
     # A generated reference may (very rarely) collide: try a few; a caller's own reference is tried once.
     for _attempt in range(1 if data.reference else 5):
         fields = data.model_dump(exclude={"reference"})
-        registration = Registration(**fields, reference=data.reference or generate_reference(), status="new")
-        session.add(registration)
+        registration = Registration(**fields, reference=data.reference or generate_reference(), status=Status.NEW)
+        db.add(registration)
         try:
-            session.flush()
+            db.flush()
             if idempotency_key is not None:
-                session.add(IdempotencyKey(key=idempotency_key, payload_sha256=digest, registration_id=registration.id))
-                session.flush()
-            session.commit()
+                db.add(IdempotencyKey(key=idempotency_key, payload_sha256=digest, registration_id=registration.id))
+                db.flush()
+            db.commit()
         except IntegrityError:
-            session.rollback()
+            db.rollback()
             if idempotency_key is not None:
-                earlier = _replay(session, idempotency_key, digest)
+                earlier = _replay(db, idempotency_key, digest)
                 if earlier is not None:
                     log.info("registration replayed after a concurrent insert id=%s", earlier.id)
                     return CreateResult(earlier, created=False)
             if data.reference:
                 raise ReferenceConflict from None
             continue
-        log.info("registration created id=%s source=%s kind=%s", registration.id, registration.source, registration.kind)
+        log.info("registration created id=%s source=%s kind=%s", registration.id, registration.source,
+                 registration.kind)
         return CreateResult(registration, created=True)
     raise ReferenceConflict
 
@@ -100,10 +112,41 @@ class Filters:
     min_age_days: int | None = None
     max_age_days: int | None = None
     reference: str | None = None  # the whole code or a part of it, any case
-    untouched: bool = False  # only new registrations past the reminder limit (workflow.untouched_clause)
+    untouched: bool = False  # only new registrations past the reminder limit (untouched_clause)
 
 
-def _filtered(query, filters: Filters, now: datetime):
+def reminder_cutoff(now: datetime) -> datetime:
+    """The moment REMINDER_WORKING_DAYS working days before `now`; weekend days do not count."""
+    moment, left = now, REMINDER_WORKING_DAYS
+    while left:
+        moment -= timedelta(days=1)
+        if moment.weekday() < 5:
+            left -= 1
+    return moment
+
+
+def untouched_clause(now: datetime) -> ColumnElement[bool]:
+    """A WHERE clause for registrations still new after REMINDER_WORKING_DAYS working days."""
+    return and_(Registration.status == Status.NEW, Registration.created_at <= reminder_cutoff(now))
+
+
+def is_untouched(registration: Registration, now: datetime) -> bool:
+    return registration.status == Status.NEW and registration.created_at <= reminder_cutoff(now)
+
+
+def can_see(user: StaffUser, registration: Registration) -> bool:
+    """Admins and intake staff see everything; a mediator only what is assigned to them."""
+    return works_the_desk(user.role) or registration.assigned_to_id == user.id
+
+
+def visible_to(user: StaffUser) -> Scope:
+    """A WHERE clause limiting a registration query to what `user` may see."""
+    if works_the_desk(user.role):
+        return true()
+    return Registration.assigned_to_id == user.id
+
+
+def _filtered(query: Select[Any], filters: Filters, now: datetime) -> Select[Any]:
     for column, value in ((Registration.status, filters.status), (Registration.kind, filters.kind),
                           (Registration.event_kind, filters.event_kind), (Registration.region, filters.region)):
         if value is not None:
@@ -116,18 +159,16 @@ def _filtered(query, filters: Filters, now: datetime):
         needle = filters.reference.strip().upper().replace("%", "").replace("_", "")
         query = query.where(Registration.reference.contains(needle))
     if filters.untouched:
-        from api.registrations.workflow import untouched_clause
-
         query = query.where(untouched_clause(now))
     return query
 
 
-def list_registrations(session: Session, page: int, page_size: int, filters: Filters = Filters(),
-                       scope=None) -> tuple[list[Registration], int]:
-    """One page, newest first, and the total count; `scope` is a WHERE clause (see workflow.visible_to)."""
+def list_registrations(db: Session, page: int, page_size: int, filters: Filters = Filters(),
+                       scope: Scope | None = None) -> tuple[list[Registration], int]:
+    """One page, newest first, and the total count; `scope` is a WHERE clause (see visible_to)."""
     query = _filtered(select(Registration).where(true() if scope is None else scope), filters, utcnow())
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(
+    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db.scalars(
         query.order_by(Registration.created_at.desc(), Registration.id.desc())
         .offset((page - 1) * page_size)
         .limit(page_size)
@@ -135,29 +176,25 @@ def list_registrations(session: Session, page: int, page_size: int, filters: Fil
     return list(rows), total
 
 
-def count_by_status(session: Session, scope=None) -> dict[str, int]:
-    rows = session.execute(select(Registration.status, func.count()).where(true() if scope is None else scope)
+def count_by_status(db: Session, scope: Scope | None = None) -> dict[str, int]:
+    rows = db.execute(select(Registration.status, func.count()).where(true() if scope is None else scope)
                            .group_by(Registration.status))
     return {status: count for status, count in rows}
 
 
-def count_untouched(session: Session, scope=None, now: datetime | None = None) -> int:
+def count_untouched(db: Session, scope: Scope | None = None, now: datetime | None = None) -> int:
     """How many new registrations nobody picked up within the reminder limit."""
-    from api.registrations.workflow import untouched_clause
-
     query = select(func.count()).select_from(Registration).where(true() if scope is None else scope,
                                                                  untouched_clause(now or utcnow()))
-    return session.scalar(query) or 0
+    return db.scalar(query) or 0
 
 
-def get_registration(session: Session, registration_id: int) -> Registration | None:
-    return session.get(Registration, registration_id)
+def get_registration(db: Session, registration_id: int) -> Registration | None:
+    return db.get(Registration, registration_id)
 
 
-def export(registration: Registration, events: list) -> dict:
+def export(registration: Registration, events: list[RegistrationEvent]) -> dict[str, Any]:
     """Everything stored about one registration, as JSON-ready data (right of access)."""
-    from api.registrations.schemas import EventOut, RegistrationOut
-
     return {
         "registration": RegistrationOut.model_validate(registration).model_dump(mode="json"),
         "history": [EventOut.model_validate(e).model_dump(mode="json") for e in events],
@@ -165,17 +202,14 @@ def export(registration: Registration, events: list) -> dict:
     }
 
 
-def erase(session: Session, registration: Registration, actor=None) -> None:
+def erase(db: Session, registration: Registration, actor: StaffUser | None = None) -> None:
     """Delete the registration with its history and idempotency keys (they cascade); the audit log keeps a
     stub: id, reference, who and when. A registration erased before closing is counted in the statistics now (a
     closed one was counted at closing). `actor` None is the retention job. The caller commits."""
-    from api.audit import service as audit
-    from api.statistics import service as statistics
-
-    if registration.status not in ("closed", "declined"):
-        statistics.record(session, registration)
-    audit.record(session, actor, "erase", registration, "retention" if actor is None else "request")
-    session.execute(delete(Registration).where(Registration.id == registration.id))
+    if registration.status not in FINAL:
+        statistics.record(db, registration)
+    audit.record(db, actor, "erase", registration, "retention" if actor is None else "request")
+    db.execute(delete(Registration).where(Registration.id == registration.id))
     log.info("registration erased id=%s by=%s", registration.id, actor.id if actor else "retention")
 
 
@@ -187,16 +221,16 @@ class PurgeResult:
     cutoff: datetime
 
 
-def purge_closed(session: Session, retention_days: int, now: datetime | None = None) -> PurgeResult:
+def purge_closed(db: Session, retention_days: int, now: datetime | None = None) -> PurgeResult:
     """Erase registrations closed (or declined) more than `retention_days` ago; open ones stay."""
     cutoff = (now or utcnow()) - timedelta(days=retention_days)
-    finished = Registration.status.in_(("closed", "declined"))
-    expired = session.scalars(select(Registration).where(finished, Registration.closed_at < cutoff)).all()
+    finished = Registration.status.in_(FINAL)
+    expired = db.scalars(select(Registration).where(finished, Registration.closed_at < cutoff)).all()
     for registration in expired:
-        erase(session, registration)
-    session.commit()
+        erase(db, registration)
+    db.commit()
     erased = len(expired)
-    closed_kept = session.scalar(select(func.count()).where(finished)) or 0
-    not_closed = session.scalar(select(func.count()).where(~finished)) or 0
+    closed_kept = db.scalar(select(func.count()).where(finished)) or 0
+    not_closed = db.scalar(select(func.count()).where(~finished)) or 0
     log.info("purge erased=%s closed_kept=%s not_closed=%s", erased, closed_kept, not_closed)
     return PurgeResult(erased, closed_kept, not_closed, cutoff)

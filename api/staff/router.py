@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from api.deps import CurrentUser, SessionDep, client_address, staff_bearer
+from api.deps import CurrentUser, DbSession, client_address, staff_bearer
 from api.staff import service
 from api.staff.schemas import PasswordChange, Token
 
@@ -14,10 +14,10 @@ router = APIRouter(prefix="/api/auth", tags=["staff"])
 
 
 @router.post("/token", response_model=Token)
-def sign_in(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep,
+def sign_in(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()], db: DbSession,
             otp: Annotated[str | None, Form(max_length=16)] = None) -> Token:
     try:
-        token = service.sign_in(session, form.username, form.password, otp, client_address(request))
+        token = service.sign_in(db, form.username, form.password, otp, client_address(request))
     except service.Throttled as throttled:
         raise _too_many(throttled) from None
     except service.SignInFailed:
@@ -32,12 +32,12 @@ def _too_many(throttled: service.Throttled) -> HTTPException:
 
 
 @router.post("/password", status_code=status.HTTP_204_NO_CONTENT)
-def change_password(request: Request, body: PasswordChange, user: CurrentUser, session: SessionDep,
+def change_password(request: Request, body: PasswordChange, user: CurrentUser, db: DbSession,
                     token: Annotated[str | None, Depends(staff_bearer)]) -> Response:
     """Self-service change with the current password; this session stays, the others end. 403 when the current
     password is wrong, 422 when the new one is refused (shorter than 12 characters or a breached password)."""
     try:
-        service.change_password(session, user, body.current_password, body.new_password, keep_token=token,
+        service.change_password(db, user, body.current_password, body.new_password, keep_token=token,
                                 address=client_address(request))
     except service.Throttled as throttled:
         raise _too_many(throttled) from None
@@ -49,7 +49,8 @@ def change_password(request: Request, body: PasswordChange, user: CurrentUser, s
 
 
 @router.post("/sign-out", status_code=status.HTTP_204_NO_CONTENT)
-def sign_out(user: CurrentUser, session: SessionDep, token: Annotated[str | None, Depends(staff_bearer)]) -> Response:
+def sign_out(user: CurrentUser, db: DbSession, token: Annotated[str | None, Depends(staff_bearer)]) -> Response:
     """End this bearer token's session (the others stay; the workspace has "Overal afmelden" for those)."""
-    service.sign_out(session, token)
+    if token:
+        service.sign_out(db, token)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import ipaddress
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -21,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.core.config import get_settings
+from api.core.db import rows_changed
 from api.staff.models import SignInThrottle as T
 
 FREE_FAILURES = 3  # per pair before the delays start: typing mistakes cost nothing
@@ -67,65 +69,69 @@ def pair_delay(failures: int) -> timedelta:
 
 
 def _key(kind: str, text: str) -> str:
-    secret = get_settings().secret_key.get_secret_value().encode()
+    secret = get_settings().secret.encode()
     return f"{kind}:{hmac.new(secret, f'{kind}|{text}'.encode(), hashlib.sha256).hexdigest()}"
 
 
-def _ensure_row(session: Session, key: str, now: datetime) -> None:
-    if session.scalar(select(T.key).where(T.key == key)) is None:
-        session.add(T(key=key, failures=0, window_started_at=now, next_allowed_at=NO_WAIT))
+def _ensure_row(db: Session, key: str, now: datetime) -> None:
+    if db.scalar(select(T.key).where(T.key == key)) is None:
+        db.add(T(key=key, failures=0, window_started_at=now, next_allowed_at=NO_WAIT))
         try:
-            session.commit()
+            db.commit()
         except IntegrityError:  # a parallel attempt made it first
-            session.rollback()
+            db.rollback()
 
 
-def _count(session: Session, key: str, now: datetime, window: timedelta, ceiling: int,
-           delay=lambda _failures: timedelta(0)) -> int | None:
+def _no_delay(_failures: int) -> timedelta:
+    return timedelta(0)
+
+
+def _count(db: Session, key: str, now: datetime, window: timedelta, ceiling: int,
+           delay: Callable[[int], timedelta] = _no_delay) -> int | None:
     """Count one attempt on `key`; None when it is allowed, else the seconds to wait. Commits."""
-    _ensure_row(session, key, now)
+    _ensure_row(db, key, now)
     # A finished window starts again at zero (of two parallel resets the second matches nothing).
-    session.execute(update(T).where(T.key == key, T.window_started_at <= now - window)
+    db.execute(update(T).where(T.key == key, T.window_started_at <= now - window)
                     .values(failures=0, window_started_at=now, next_allowed_at=NO_WAIT))
-    counted = session.execute(update(T).where(T.key == key, T.next_allowed_at <= now, T.failures < ceiling)
-                              .values(failures=T.failures + 1)).rowcount
-    row = session.execute(select(T.failures, T.window_started_at, T.next_allowed_at).where(T.key == key)).one()
+    counted = rows_changed(db, update(T).where(T.key == key, T.next_allowed_at <= now, T.failures < ceiling)
+                           .values(failures=T.failures + 1))
+    row = db.execute(select(T.failures, T.window_started_at, T.next_allowed_at).where(T.key == key)).one()
     wait = delay(row.failures)
     if counted and wait:  # only ever forward (see NO_WAIT)
-        session.execute(update(T).where(T.key == key, T.next_allowed_at < now + wait)
+        db.execute(update(T).where(T.key == key, T.next_allowed_at < now + wait)
                         .values(next_allowed_at=now + wait))
-    session.commit()
+    db.commit()
     if counted:
         return None
-    until = row.window_started_at + window if row.failures >= ceiling else row.next_allowed_at
+    until: datetime = row.window_started_at + window if row.failures >= ceiling else row.next_allowed_at
     return max(1, math.ceil((until - now).total_seconds()))
 
 
-def attempt(session: Session, email: str, address: str | None, now: datetime) -> Attempt:
+def attempt(db: Session, email: str, address: str | None, now: datetime) -> Attempt:
     """Count a sign-in attempt (or a re-authentication) before the password is checked; Throttled when the
     account is at its ceiling or this address must wait."""
     found = Attempt(_key("account", email), _key("pair", f"{email}|{network(address)}"))
-    wait = _count(session, found.account_key, now, ACCOUNT_WINDOW, ACCOUNT_CEILING)
+    wait = _count(db, found.account_key, now, ACCOUNT_WINDOW, ACCOUNT_CEILING)
     if wait is not None:
         raise Throttled(wait)
-    wait = _count(session, found.pair_key, now, PAIR_WINDOW, _NO_CEILING, pair_delay)
+    wait = _count(db, found.pair_key, now, PAIR_WINDOW, _NO_CEILING, pair_delay)
     if wait is not None:  # this address must wait: its refused try does not use up the account's ceiling
-        session.execute(update(T).where(T.key == found.account_key, T.failures > 0).values(failures=T.failures - 1))
-        session.commit()
+        db.execute(update(T).where(T.key == found.account_key, T.failures > 0).values(failures=T.failures - 1))
+        db.commit()
         raise Throttled(wait)
     return found
 
 
-def forgive(session: Session, found: Attempt, now: datetime) -> None:
+def forgive(db: Session, found: Attempt, now: datetime) -> None:
     """A success: the pair starts again, and the account's ceiling gets this attempt back. The caller commits."""
-    session.execute(update(T).where(T.key == found.pair_key).values(failures=0))
-    session.execute(update(T).where(T.key == found.account_key, T.failures > 0).values(failures=T.failures - 1))
+    db.execute(update(T).where(T.key == found.pair_key).values(failures=0))
+    db.execute(update(T).where(T.key == found.account_key, T.failures > 0).values(failures=T.failures - 1))
 
 
-def forget_old(session: Session, now: datetime | None = None) -> int:
+def forget_old(db: Session, now: datetime | None = None) -> int:
     """Rows whose windows have ended and that make no one wait (`make purge`)."""
     now = now or datetime.now(timezone.utc)
-    gone = session.execute(delete(T).where(T.window_started_at < now - max(PAIR_WINDOW, ACCOUNT_WINDOW),
-                                           T.next_allowed_at < now)).rowcount
-    session.commit()
-    return gone or 0
+    gone = rows_changed(db, delete(T).where(T.window_started_at < now - max(PAIR_WINDOW, ACCOUNT_WINDOW),
+                                            T.next_allowed_at < now))
+    db.commit()
+    return gone

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, Response
 
 from api.core.db import utcnow
-from api.deps import SessionDep, SettingsDep
+from api.deps import DbSession, SettingsDep
 from api.staff.models import StaffUser
 from api.statistics import charts, chat, export, service
 from api.statistics.figures import Figures, figures
@@ -58,7 +58,7 @@ def _all(session, period: Period) -> Figures:
 
 
 @router.get("/cijfers", response_class=HTMLResponse)
-def statistics_page(request: Request, settings: SettingsDep, user: DeskUser, session: SessionDep) -> HTMLResponse:
+def statistics_page(request: Request, settings: SettingsDep, user: DeskUser, session: DbSession) -> HTMLResponse:
     period = _period(request)
     result = figures(session, period)
     chat_result = chat.figures(session, period)
@@ -71,14 +71,14 @@ def statistics_page(request: Request, settings: SettingsDep, user: DeskUser, ses
 
 
 @router.get("/cijfers.csv")
-def statistics_csv(request: Request, user: DeskUser, session: SessionDep) -> Response:
+def statistics_csv(request: Request, user: DeskUser, session: DbSession) -> Response:
     period = _period(request)
     return Response(export.to_csv(_all(session, period)), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="cijfers-{period}.csv"'})
 
 
 @router.get("/cijfers.ods")
-def statistics_ods(request: Request, user: DeskUser, session: SessionDep) -> Response:
+def statistics_ods(request: Request, user: DeskUser, session: DbSession) -> Response:
     period = _period(request)
     return Response(export.to_ods(_all(session, period)), media_type=export.ODS_MIME,
                     headers={"Content-Disposition": f'attachment; filename="cijfers-{period}.ods"'})

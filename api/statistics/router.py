@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from api.core.db import utcnow
-from api.deps import AdminUser, SessionDep, require_service_token
+from api.deps import AdminUser, DbSession, require_service_token
 from api.statistics import chat
 from api.statistics.chat_keys import METRICS
 from api.statistics.figures import as_json, figures
@@ -25,7 +25,7 @@ PeriodQuery = Annotated[str, Query(pattern=PERIOD_PATTERN, description="YYYY or 
 
 
 @router.get("/statistics")
-def statistics(_admin: AdminUser, session: SessionDep, period: PeriodQuery) -> JSONResponse:
+def statistics(_admin: AdminUser, session: DbSession, period: PeriodQuery) -> JSONResponse:
     """Counts of registrations that came in during `period` and have been closed, declined or erased, with the
     period before: per table and row a count (`"<5"` below five, `"x"` hidden so a small count cannot be worked
     out from the totals) and a whole-percent share (`null` where it would give a hidden count away)."""
@@ -34,7 +34,7 @@ def statistics(_admin: AdminUser, session: SessionDep, period: PeriodQuery) -> J
 
 
 @router.get("/statistics/chat")
-def chat_statistics(_admin: AdminUser, session: SessionDep, period: PeriodQuery) -> JSONResponse:
+def chat_statistics(_admin: AdminUser, session: DbSession, period: PeriodQuery) -> JSONResponse:
     """The chat's counts in `period` and the period before, suppressed as `GET /api/statistics`: conversations
     by language, answers per FAQ topic, how far explorations, registrations and call-backs got, crisis answers by
     kind and messages not understood. Tables of stages or kinds have no total."""
@@ -77,7 +77,7 @@ class ChatCountsIn(BaseModel):
 
 @router.post("/internal/chat-counts", status_code=status.HTTP_204_NO_CONTENT,
              dependencies=[Depends(require_service_token)])
-def add_chat_counts(data: ChatCountsIn, session: SessionDep) -> None:
+def add_chat_counts(data: ChatCountsIn, session: DbSession) -> None:
     """Adds the counts to the day's (a retry that was stored after all counts twice: accepted for counts)."""
     counts: Counter[tuple[str, str]] = Counter()
     for item in data.counts:

@@ -4,15 +4,17 @@ from __future__ import annotations
 from typing import get_args
 
 from pydantic import ValidationError
+from starlette.datastructures import FormData, QueryParams
 
 from api.registrations import schemas
+from api.registrations.constants import Status
 from api.registrations.schemas import Outcome, _text
 from api.registrations.service import Filters
 from api.workspace import labels
 
 # Query-string values of the inbox filters; anything else is ignored (the filter shows "alle").
-FILTER_CHOICES = {
-    "status": [(s, labels.status(s)) for s in get_args(schemas.Status)],
+FILTER_CHOICES: dict[str, list[tuple[str, str]]] = {
+    "status": [(s, labels.status(s)) for s in Status],
     "kind": list(labels.KIND_LABELS.items()),
     "event_kind": [(v, labels.answer("event_kind", v)) for v in get_args(schemas.EventKind)],
     "region": labels.REGIONS,
@@ -43,13 +45,13 @@ _USER_ERRORS = {
 }
 
 
-def text(form, name: str, limit: int) -> str:
+def text(form: FormData, name: str, limit: int) -> str:
     """A single-line field, trimmed and cut at `limit`; "" when absent."""
     value = form.get(name)
     return value.strip()[:limit] if isinstance(value, str) else ""
 
 
-def note(form, name: str, limit: int) -> str | None:
+def note(form: FormData, name: str, limit: int) -> str | None:
     """Free text as the API cleans it (control characters out, blank is None); too long is refused as None."""
     value = form.get(name)
     if not isinstance(value, str):
@@ -58,12 +60,12 @@ def note(form, name: str, limit: int) -> str | None:
     return cleaned if isinstance(cleaned, str) and len(cleaned) <= limit else None
 
 
-def number(form, name: str) -> int | None:
+def number(form: FormData, name: str) -> int | None:
     value = text(form, name, 12)
     return int(value) if value.isdigit() else None
 
 
-def outcome(form) -> Outcome | None:
+def outcome(form: FormData) -> Outcome | None:
     """The outcome fields of a closing or correcting form; unknown values count as not given."""
     made = text(form, "contact_made", 4)
     values = {"initiative": text(form, "initiative", 16) or None,
@@ -76,7 +78,7 @@ def outcome(form) -> Outcome | None:
         return None
 
 
-def region(form) -> str:
+def region(form: FormData) -> str:
     value = text(form, "region", 32)
     return value if value in dict(labels.REGIONS) else ""
 
@@ -86,7 +88,7 @@ def user_error(message: str) -> str:
                 "Dit kan niet worden opgeslagen.")
 
 
-def inbox_filters(params) -> tuple[Filters, dict[str, str], int]:
+def inbox_filters(params: QueryParams) -> tuple[Filters, dict[str, str], int]:
     """The inbox's filters from the query string; unknown values are dropped, not an error."""
     values = {name: params.get(name, "") for name in ("status", "kind", "event_kind", "region", "age")}
     for name, choices in FILTER_CHOICES.items():

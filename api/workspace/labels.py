@@ -1,13 +1,20 @@
-"""Dutch words for the stored codes, as staff read them. Answer labels come from the public form's copy."""
+"""Dutch words for the stored codes, as staff read them. Answer labels come from the public form's texts."""
 from __future__ import annotations
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from api.pages.copy import CHOICES, RETIRED_CHOICES
-from api.registrations.workflow import STATUS_LABELS
+from api.pages.texts import CHOICES, RETIRED_CHOICES
+from api.registrations.constants import Status
+from api.staff.roles import Role
 
-ROLE_LABELS = {"admin": "Beheerder", "intake": "Medewerker aanmeldpunt", "mediator": "Bemiddelaar"}
+ROLE_LABELS: dict[str, str] = {
+    Role.ADMIN: "Beheerder", Role.INTAKE: "Medewerker aanmeldpunt", Role.MEDIATOR: "Bemiddelaar"}
+STATUS_LABELS: dict[str, str] = {
+    Status.NEW: "Nieuw", Status.IN_REVIEW: "In behandeling", Status.ASSIGNED: "Toegewezen",
+    Status.CONTACTED: "Contact gehad", Status.INTAKE_PLANNED: "Intake gepland", Status.CLOSED: "Afgesloten",
+    Status.DECLINED: "Niet in behandeling genomen",
+}
 SOURCE_LABELS = {"chat": "Chat", "webform": "Webformulier"}
 KIND_LABELS = {"registration": "Aanmelding", "callback": "Terugbelverzoek"}
 LANGUAGE_LABELS = {"nl": "Nederlands", "en": "Engels"}
@@ -23,7 +30,8 @@ INITIATIVE_LABELS = {"affected": "Degene die het overkwam, of een nabestaande",
                      "caused": "Degene die het (mogelijk) veroorzaakte", "other": "Een getuige of andere betrokkene"}
 CONTACT_MADE_LABELS = {"yes": "Ja, er was contact", "no": "Nee, er was geen contact"}
 CONTACT_FORM_LABELS = {"conversation": "Gesprek", "group_meeting": "Groepsherstelbijeenkomst",
-                       "letters": "Briefwisseling", "shuttle": "Pendelbemiddeling (de bemiddelaar brengt berichten over)",
+                       "letters": "Briefwisseling",
+                       "shuttle": "Pendelbemiddeling (de bemiddelaar brengt berichten over)",
                        "video_message": "Video- of audioboodschap"}
 DECLINE_LABELS = {"duplicate": "Dubbele aanmelding", "out_of_scope": "Past niet binnen onze dienstverlening",
                   "no_other_party_details": "Het OM gaf geen gegevens van de andere partij",
@@ -41,9 +49,10 @@ MESSAGES = {
     "note": "De notitie is opgeslagen.",
     "outcome": "De uitkomst is gewijzigd.",
     "erased": "De aanmelding is gewist. In het auditlog staat alleen nog dat zij bestond.",
-    "dead_letter_resolved": "De niet-afgeleverde aanmelding is als afgehandeld gemarkeerd en staat in het auditlog.",
-    "user_created": "Het account is aangemaakt. De gebruiker kiest bij de eerste keer aanmelden een eigen wachtwoord en "
-                    "stelt tweestapsverificatie in.",
+    "dead_letter_resolved": "De niet-afgeleverde aanmelding is als afgehandeld gemarkeerd en staat in het "
+                            "auditlog.",
+    "user_created": "Het account is aangemaakt. De gebruiker kiest bij de eerste keer aanmelden een eigen "
+                    "wachtwoord en stelt tweestapsverificatie in.",
     "password_changed": "Je wachtwoord is gewijzigd. Je bent op je andere apparaten afgemeld.",
     "user_updated": "Het account is bijgewerkt.",
     "enrolled": "Tweestapsverificatie is ingesteld.",

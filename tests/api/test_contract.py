@@ -10,8 +10,8 @@ from typing import get_args
 import pytest
 
 import contract
-from api.pages.copy import CHOICES as PAGE_CHOICES
-from api.pages.copy import RETIRED_CHOICES
+from api.pages.texts import CHOICES as PAGE_CHOICES
+from api.pages.texts import RETIRED_CHOICES
 from api.registrations.schemas import HandOffIn, RegistrationIn
 from contract import CHOICES, MAX_LENGTH, OFFERED, RETIRED, UNKNOWN
 from tests import stack

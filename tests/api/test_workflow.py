@@ -265,7 +265,7 @@ def test_erasure_removes_personal_data_and_keeps_an_audit_stub(client, db, desk,
 def test_reminder_counts_working_days_only():
     from datetime import datetime, timezone
 
-    from api.registrations.workflow import reminder_cutoff
+    from api.registrations.service import reminder_cutoff
 
     monday = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
     assert reminder_cutoff(monday) == datetime(2026, 11, 19, 10, 0, tzinfo=timezone.utc)  # Thursday

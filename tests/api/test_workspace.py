@@ -402,7 +402,7 @@ def test_admin_reads_the_audit_log_page(client, db):
 
 def test_a_call_time_no_longer_offered_is_still_shown_in_words():
     """"evening" is gone from the chat and the form, but registrations made before keep a readable answer."""
-    from api.pages.copy import CHOICES
+    from api.pages.texts import CHOICES
     from api.workspace import labels
 
     assert "evening" not in dict(CHOICES["nl"]["call_time"]) and "evening" not in dict(CHOICES["en"]["call_time"])

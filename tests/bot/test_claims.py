@@ -1,6 +1,6 @@
 """Claims that keep the facts fixed: what the bot, the pages and the confirmation mail may and may not say.
 
-Each claim names where it is made (response names in bot/domain, keys of api/pages/copy.py, the templates, the
+Each claim names where it is made (response names in bot/domain, keys of api/pages/texts.py, the templates, the
 mail texts, the widget's notice) and is checked against a small table of facts quoted from ../shared/BRIEF.md.
 Plain file reading only: no trained model, and nothing of the backend's environment is imported.
 """
@@ -58,7 +58,7 @@ def _responses() -> dict[str, dict[str, list[str]]]:
 
 
 RESPONSES = _responses()
-COPY = runpy.run_path(str(ROOT / "api" / "pages" / "copy.py"))
+COPY = runpy.run_path(str(ROOT / "api" / "pages" / "texts.py"))
 PAGES = COPY["TEXT"]
 
 

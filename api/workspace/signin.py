@@ -1,14 +1,16 @@
-"""Cookie sessions and CSRF tokens of the workspace pages.
+"""The staff sign-in cookie and the CSRF tokens of the workspace pages.
 
-The session cookie holds the same opaque session token the API hands out as a bearer token (stored as its
-SHA-256, idle expiry in api.staff.service); names and flags come from api.core.cookies (`__Host-`, Secure in
-production). A signed-in form carries a CSRF token bound to that session (HMAC over the token's digest) with the
-label of its form family; the sign-in form, before there is a session, is bound to a random nonce cookie.
+The sign-in cookie holds the same opaque token the API hands out as a bearer token (stored as its SHA-256, idle
+expiry in api.staff.service); names and flags come from api.core.cookies (`__Host-`, Secure in production). A
+signed-in form carries a CSRF token bound to that token (HMAC over its digest) with the label of its form family;
+the sign-in form, before anyone is signed in, is bound to a random nonce cookie.
 """
 from __future__ import annotations
 
 from fastapi import Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from api.core import cookies, security
 from api.core.config import Settings
@@ -16,31 +18,31 @@ from api.pages import csrf
 from api.staff import service as staff_service
 from api.staff.models import StaffUser
 
-SESSION_COOKIE = "ph_staff"
+SIGNIN_COOKIE = "ph_staff"
 CSRF_COOKIE = "ph_staff_csrf"
 # Form families, each signing with its own label: sign-in, the account (sign-out, two-factor, password),
 # work on registrations, user management.
 FAMILIES = ("sign-in", "account", "case", "admin")
 
 
-def set_session_cookie(request: Request, settings: Settings, response: Response, token: str) -> None:
+def set_signin_cookie(request: Request, settings: Settings, response: Response, token: str) -> None:
     # No max-age: a browser session cookie; the server ends the session after idle time or its lifetime.
-    cookies.write(request, settings, response, SESSION_COOKIE, token)
+    cookies.write(request, settings, response, SIGNIN_COOKIE, token)
 
 
-def clear_session_cookie(request: Request, settings: Settings, response: Response) -> None:
-    cookies.clear(request, settings, response, SESSION_COOKIE)
+def clear_signin_cookie(request: Request, settings: Settings, response: Response) -> None:
+    cookies.clear(request, settings, response, SIGNIN_COOKIE)
 
 
-def session_token(request: Request, settings: Settings) -> str | None:
-    token = cookies.read(request, settings, SESSION_COOKIE)
+def signin_token(request: Request, settings: Settings) -> str | None:
+    token = cookies.read(request, settings, SIGNIN_COOKIE)
     return token if token and len(token) <= 128 else None
 
 
-def current_user(request: Request, settings: Settings, session) -> StaffUser | None:
+def current_user(request: Request, settings: Settings, db: Session) -> StaffUser | None:
     """The signed-in staff user of this browser, or None (no cookie, unknown, expired, idle or deactivated)."""
-    token = session_token(request, settings)
-    return staff_service.user_for_token(session, token) if token else None
+    token = signin_token(request, settings)
+    return staff_service.user_for_token(db, token) if token else None
 
 
 def csrf_nonce(request: Request, settings: Settings) -> str:
@@ -55,16 +57,16 @@ def set_csrf_cookie(request: Request, settings: Settings, response: Response, no
 def _binding(request: Request, settings: Settings, family: str, nonce: str | None = None) -> str | None:
     if family == "sign-in":
         return nonce or cookies.read(request, settings, CSRF_COOKIE)
-    token = session_token(request, settings)
+    token = signin_token(request, settings)
     return security.token_digest(token) if token else None
 
 
 def csrf_token(request: Request, settings: Settings, family: str, nonce: str) -> str:
     binding = _binding(request, settings, family, nonce) or ""
-    return csrf.make_token(settings.secret_key.get_secret_value(), binding, label=f"staff-{family}")
+    return csrf.make_token(settings.secret, binding, label=f"staff-{family}")
 
 
-def csrf_ok(request: Request, settings: Settings, family: str, form) -> bool:
+def csrf_ok(request: Request, settings: Settings, family: str, form: FormData) -> bool:
     token = form.get("csrf_token")
-    return csrf.token_is_valid(settings.secret_key.get_secret_value(), _binding(request, settings, family),
+    return csrf.token_is_valid(settings.secret, _binding(request, settings, family),
                                token if isinstance(token, str) else None, label=f"staff-{family}")

@@ -213,7 +213,8 @@ TEXT: dict[str, dict[str, str]] = {
         "error_phone": "Dit telefoonnummer klopt niet. Schrijf het bijvoorbeeld zo: 06 12345678.",
         "error_email": "Dit e-mailadres klopt niet. Schrijf het bijvoorbeeld zo: naam@voorbeeld.nl.",
         "error_contact": "Vul een telefoonnummer of een e-mailadres in.",
-        "error_consent": "Zet een vinkje als je toestemming geeft. Zonder toestemming kunnen we je formulier niet opslaan.",
+        "error_consent": "Zet een vinkje als je toestemming geeft. "
+                         "Zonder toestemming kunnen we je formulier niet opslaan.",
         "error_client_consent": "Vraag eerst of de persoon het goed vindt. Zet daarna een vinkje.",
         "error_too_long": "Dit is te lang. Maak het korter.",
         "error_choice": "Kies een van de mogelijkheden.",
@@ -236,9 +237,11 @@ TEXT: dict[str, dict[str, str]] = {
         "done_next_heading": "Wat gebeurt er nu?",
         "done_step_review": "Ons aanmeldpunt leest je aanmelding.",
         "done_step_mediator": "Daarna neemt een bemiddelaar contact met je op om een eerste gesprek te plannen.",
-        "done_step_other": "Pas na dat gesprek, en alleen als jij dat wilt, neemt de bemiddelaar contact op met de ander.",
+        "done_step_other": "Pas na dat gesprek, en alleen als jij dat wilt, neemt de bemiddelaar contact op met de "
+                           "ander.",
         "done_step_callback_review": "Ons aanmeldpunt leest je vraag.",
-        "done_step_callback": "Daarna belt een bemiddelaar je terug voor een eerste gesprek. Daar zit je niet aan vast.",
+        "done_step_callback": "Daarna belt een bemiddelaar je terug voor een eerste gesprek. "
+                              "Daar zit je niet aan vast.",
         "done_stop": "Je kunt altijd nog stoppen. Dat mag op elk moment.",
         "done_home": "Terug naar de startpagina",
     },

@@ -10,7 +10,7 @@ import fastapi_offline
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 
-from api.deps import SessionDep, SettingsDep, get_admin_user, get_current_user, get_enrolled_user, staff_bearer
+from api.deps import DbSession, SettingsDep, get_admin_user, get_current_user, get_enrolled_user, staff_bearer
 
 
 def development_only(settings: SettingsDep) -> None:
@@ -19,11 +19,11 @@ def development_only(settings: SettingsDep) -> None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Not found")
 
 
-def schema_reader(settings: SettingsDep, session: SessionDep,
+def schema_reader(settings: SettingsDep, db: DbSession,
                   token: Annotated[str | None, Depends(staff_bearer)]) -> None:
     """The schema: open in development, elsewhere for a signed-in admin (bearer token) only."""
     if settings.env != "development":
-        get_admin_user(get_enrolled_user(get_current_user(session, token)))
+        get_admin_user(get_enrolled_user(get_current_user(db, token)))
 
 
 router = APIRouter(include_in_schema=False)

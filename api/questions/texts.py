@@ -1,4 +1,4 @@
-"""Every sentence of the question pages, in Dutch (B1, "je" form) and English; merged over api/pages/copy.py's TEXT
+"""Every sentence of the question pages, in Dutch (B1, "je" form) and English; merged over api/pages/texts.py's TEXT
 when a question page is rendered (layout, help lines and labels come from there)."""
 from __future__ import annotations
 
