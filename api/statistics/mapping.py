@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from api.registrations.constants import Status
 from api.registrations.models import Registration
 
 CONTACT_FORMS = ("conversation", "group_meeting", "letters", "shuttle", "video_message")
@@ -41,7 +42,7 @@ def period_of(registration: Registration) -> tuple[int, int]:
 
 
 def outcome_of(registration: Registration) -> str:
-    return {"closed": "taken_on", "declined": "declined"}.get(registration.status, "erased_open")
+    return {Status.CLOSED: "taken_on", Status.DECLINED: "declined"}.get(Status(registration.status), "erased_open")
 
 
 def row_values(registration: Registration) -> dict:

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from api.core.db import utcnow
 from api.deps import DbSession, SettingsDep
 from api.staff.models import StaffUser
+from api.staff.roles import works_the_desk
 from api.statistics import charts, chat, export, service
 from api.statistics.figures import Figures, figures
 from api.statistics.service import Period
@@ -19,7 +20,7 @@ router = APIRouter(prefix="/staff", include_in_schema=False, route_class=PageRou
 
 
 def desk_user(user: EnrolledPageUser) -> StaffUser:
-    if user.role not in ("admin", "intake"):
+    if not works_the_desk(user.role):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "De cijfers zijn er voor het aanmeldpunt en beheerders.")
     return user
 
