@@ -6,6 +6,7 @@ from fastapi.responses import JSONResponse
 
 from api.chat.schemas import ChatIn
 from api.chat.service import ChatUnavailable
+from api.core.errors import responses
 from contract import OFFICE_PHONE
 
 router = APIRouter(prefix="/api", tags=["chat"])
@@ -13,7 +14,7 @@ router = APIRouter(prefix="/api", tags=["chat"])
 UNAVAILABLE = f"De chat is even niet bereikbaar. Bel ons op {OFFICE_PHONE} (werkdagen)."
 
 
-@router.post("/chat")
+@router.post("/chat", responses=responses(400, 413, 422, 429, 503))
 async def chat(body: ChatIn, request: Request) -> JSONResponse:
     try:
         replies = await request.app.state.rasa.relay(str(body.sender), body.message)

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from typing import Annotated
+from uuid import UUID
 
-from pydantic import UUID4, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 
 MAX_MESSAGE_LENGTH = 2000
 
@@ -11,5 +12,7 @@ MAX_MESSAGE_LENGTH = 2000
 class ChatIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    sender: UUID4
-    message: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_LENGTH)]
+    sender: UUID  # the widget's conversation id (it makes a version 4)
+    # Something besides white space, as sent; Rasa gets it without the white space around it.
+    message: Annotated[str, StringConstraints(min_length=1, max_length=MAX_MESSAGE_LENGTH, pattern=r"\S"),
+                       AfterValidator(str.strip)]

@@ -7,23 +7,51 @@ from uuid import UUID
 from fastapi import APIRouter, BackgroundTasks, Depends, Header, HTTPException, Query, Response, status
 from fastapi.responses import JSONResponse
 
-from api.core.db import utcnow
 from api.audit import service as audit
+from api.core.db import utcnow
+from api.core.errors import responses
+from api.core.ids import PathId
 from api.deps import AdminUser, EnrolledUser, SessionDep, SettingsDep, require_service_token
 from api.notifications import mail
 from api.registrations import service, workflow
 from api.registrations.models import Registration
 from api.registrations.schemas import (
-    Assignment, EventKind, EventOut, HandOffIn, Kind, MediatorSuggestion, NoteIn, Outcome, Region, RegistrationCreated,
-    RegistrationOut, RegistrationPage, RegistrationSummary, Status, StatusChange, StatusCounts,
+    Assignment,
+    EventKind,
+    EventOut,
+    HandOffIn,
+    Kind,
+    MediatorSuggestion,
+    NoteIn,
+    Outcome,
+    Region,
+    RegistrationCreated,
+    RegistrationOut,
+    RegistrationPage,
+    RegistrationSummary,
+    Status,
+    StatusChange,
+    StatusCounts,
 )
 from api.staff.models import StaffUser
 
 router = APIRouter(prefix="/api", tags=["registrations"])
+READ = (401, 403, 404, 422, 503)  # a registration by id: signed in, enrolled, visible to this user, and there
+CHANGE = (*READ, 400, 409, 413)  # ... and a body, and a state that allows the change
+# What staff do next with a registration that came in (OpenAPI links: its id into their path).
+CREATED_LINKS = {name: {"operationRef": f"#/paths/~1api~1registrations~1{{registration_id}}{tail}/{method}",
+                        "parameters": {"registration_id": "$response.body#/id"}}
+                 for name, tail, method in (("read", "", "get"), ("history", "~1history", "get"),
+                                            ("note", "~1notes", "post"), ("change_status", "~1status", "post"),
+                                            ("assign", "~1assign", "post"), ("erase", "", "delete"))}
 
 
 @router.post("/internal/registrations", status_code=status.HTTP_201_CREATED, response_model=RegistrationCreated,
-             dependencies=[Depends(require_service_token)])
+             dependencies=[Depends(require_service_token)],
+             responses={201: {"links": CREATED_LINKS},
+                        200: {"model": RegistrationCreated, "description": "A repeat: the registration this key made",
+                              "links": CREATED_LINKS},
+                        **responses(400, 401, 409, 413, 422, 503)})
 def hand_off(data: HandOffIn, idempotency_key: Annotated[UUID, Header()], session: SessionDep,
              response: Response, settings: SettingsDep, tasks: BackgroundTasks) -> RegistrationCreated:
     try:
@@ -51,7 +79,7 @@ def _load(session, user: StaffUser, registration_id: int) -> Registration:
     return registration
 
 
-@router.get("/registrations", response_model=RegistrationPage)
+@router.get("/registrations", response_model=RegistrationPage, responses=responses(401, 403, 422, 503))
 def list_registrations(user: EnrolledUser, session: SessionDep,
                        page: Annotated[int, Query(ge=1, le=100_000)] = 1,
                        page_size: Annotated[int, Query(ge=1, le=100)] = 50,
@@ -70,22 +98,22 @@ def list_registrations(user: EnrolledUser, session: SessionDep,
                             total=total, page=page, page_size=page_size)
 
 
-@router.get("/registrations/counts", response_model=StatusCounts)
+@router.get("/registrations/counts", response_model=StatusCounts, responses=responses(401, 403, 503))
 def status_counts(user: EnrolledUser, session: SessionDep) -> StatusCounts:
     counts = service.count_by_status(session, workflow.visible_to(user))
     return StatusCounts(counts={s: counts.get(s, 0) for s in workflow.STATUSES}, total=sum(counts.values()),
                         untouched=service.count_untouched(session, workflow.visible_to(user)))
 
 
-@router.get("/registrations/{registration_id}", response_model=RegistrationOut)
-def get_registration(registration_id: int, user: EnrolledUser, session: SessionDep) -> RegistrationOut:
+@router.get("/registrations/{registration_id}", response_model=RegistrationOut, responses=responses(*READ))
+def get_registration(registration_id: PathId, user: EnrolledUser, session: SessionDep) -> RegistrationOut:
     registration = _load(session, user, registration_id)
     workflow.view(session, user, registration)
     return RegistrationOut.model_validate(registration)
 
 
-@router.post("/registrations/{registration_id}/status", response_model=RegistrationOut)
-def change_status(registration_id: int, change: StatusChange, user: EnrolledUser,
+@router.post("/registrations/{registration_id}/status", response_model=RegistrationOut, responses=responses(*CHANGE))
+def change_status(registration_id: PathId, change: StatusChange, user: EnrolledUser,
                   session: SessionDep) -> RegistrationOut:
     registration = _load(session, user, registration_id)
     try:
@@ -95,8 +123,10 @@ def change_status(registration_id: int, change: StatusChange, user: EnrolledUser
     return RegistrationOut.model_validate(registration)
 
 
-@router.put("/registrations/{registration_id}/outcome", response_model=RegistrationOut)
-def change_outcome(registration_id: int, outcome: Outcome, user: EnrolledUser, session: SessionDep) -> RegistrationOut:
+@router.put("/registrations/{registration_id}/outcome", response_model=RegistrationOut,
+            responses=responses(*CHANGE))
+def change_outcome(registration_id: PathId, outcome: Outcome, user: EnrolledUser,
+                   session: SessionDep) -> RegistrationOut:
     """Correct the outcome recorded at closing (audited; its statistics count moves along)."""
     registration = _load(session, user, registration_id)
     try:
@@ -106,8 +136,8 @@ def change_outcome(registration_id: int, outcome: Outcome, user: EnrolledUser, s
     return RegistrationOut.model_validate(registration)
 
 
-@router.post("/registrations/{registration_id}/assign", response_model=RegistrationOut)
-def assign(registration_id: int, assignment: Assignment, user: EnrolledUser, session: SessionDep) -> RegistrationOut:
+@router.post("/registrations/{registration_id}/assign", response_model=RegistrationOut, responses=responses(*CHANGE))
+def assign(registration_id: PathId, assignment: Assignment, user: EnrolledUser, session: SessionDep) -> RegistrationOut:
     registration = _load(session, user, registration_id)
     try:
         workflow.assign(session, user, registration, assignment.mediator_id)
@@ -118,8 +148,9 @@ def assign(registration_id: int, assignment: Assignment, user: EnrolledUser, ses
     return RegistrationOut.model_validate(registration)
 
 
-@router.get("/registrations/{registration_id}/mediators", response_model=list[MediatorSuggestion])
-def mediator_suggestions(registration_id: int, user: EnrolledUser, session: SessionDep) -> list[MediatorSuggestion]:
+@router.get("/registrations/{registration_id}/mediators", response_model=list[MediatorSuggestion],
+             responses=responses(*READ))
+def mediator_suggestions(registration_id: PathId, user: EnrolledUser, session: SessionDep) -> list[MediatorSuggestion]:
     """Whom to assign: mediators of the registration's region first."""
     registration = _load(session, user, registration_id)
     if user.role not in ("admin", "intake"):
@@ -128,14 +159,15 @@ def mediator_suggestions(registration_id: int, user: EnrolledUser, session: Sess
             for m, match in workflow.suggest_mediators(session, registration)]
 
 
-@router.post("/registrations/{registration_id}/notes", response_model=EventOut, status_code=status.HTTP_201_CREATED)
-def add_note(registration_id: int, note: NoteIn, user: EnrolledUser, session: SessionDep) -> EventOut:
+@router.post("/registrations/{registration_id}/notes", response_model=EventOut, status_code=status.HTTP_201_CREATED,
+              responses=responses(400, 401, 403, 404, 413, 422, 503))
+def add_note(registration_id: PathId, note: NoteIn, user: EnrolledUser, session: SessionDep) -> EventOut:
     registration = _load(session, user, registration_id)
     return EventOut.model_validate(workflow.add_note(session, user, registration, note.text))
 
 
-@router.get("/registrations/{registration_id}/history", response_model=list[EventOut])
-def history(registration_id: int, user: EnrolledUser, session: SessionDep) -> list[EventOut]:
+@router.get("/registrations/{registration_id}/history", response_model=list[EventOut], responses=responses(*READ))
+def history(registration_id: PathId, user: EnrolledUser, session: SessionDep) -> list[EventOut]:
     registration = _load(session, user, registration_id)
     events = [EventOut.model_validate(e) for e in workflow.history(session, registration)]
     # The history holds the staff notes (decrypted): reading it is recorded like a view.
@@ -144,8 +176,12 @@ def history(registration_id: int, user: EnrolledUser, session: SessionDep) -> li
     return events
 
 
-@router.get("/registrations/{registration_id}/export")
-def export(registration_id: int, user: EnrolledUser, session: SessionDep) -> JSONResponse:
+@router.get("/registrations/{registration_id}/export", responses={200: {
+    "description": "Everything stored about the registration, as a download",
+    "content": {"application/json": {"schema": {"type": "object"}}},
+    "headers": {"Content-Disposition": {"description": "attachment; filename=\"<reference>.json\"",
+                                        "schema": {"type": "string"}}}}, **responses(*READ)})
+def export(registration_id: PathId, user: EnrolledUser, session: SessionDep) -> JSONResponse:
     """Right of access: everything stored about one registration, as a JSON download."""
     registration = _load(session, user, registration_id)
     try:
@@ -156,8 +192,8 @@ def export(registration_id: int, user: EnrolledUser, session: SessionDep) -> JSO
         "Content-Disposition": f'attachment; filename="{registration.reference}.json"'})
 
 
-@router.delete("/registrations/{registration_id}", status_code=status.HTTP_204_NO_CONTENT)
-def erase(registration_id: int, admin: AdminUser, session: SessionDep) -> Response:
+@router.delete("/registrations/{registration_id}", status_code=status.HTTP_204_NO_CONTENT, responses=responses(*READ))
+def erase(registration_id: PathId, admin: AdminUser, session: SessionDep) -> Response:
     """Right to erasure (admin only): the personal data is gone; the audit log keeps a stub."""
     registration = _load(session, admin, registration_id)
     service.erase(session, registration, admin)
