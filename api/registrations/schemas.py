@@ -17,6 +17,7 @@ from pydantic import (
     model_validator,
 )
 
+from api.core.ids import Id
 from api.registrations.contact import normalise_email, normalise_phone
 from contract import MAX_LENGTH, REFERENCE_PATTERN
 
@@ -152,7 +153,7 @@ class HandOffIn(RegistrationIn):
 
 
 class RegistrationCreated(BaseModel):
-    id: int
+    id: Id
     reference: str
     status: Status
 
@@ -162,7 +163,7 @@ class RegistrationSummary(BaseModel):
 
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
+    id: Id
     reference: str
     kind: Kind
     source: Source
@@ -172,7 +173,7 @@ class RegistrationSummary(BaseModel):
     region: Region
     language: Language
     status: Status
-    assigned_to_id: int | None
+    assigned_to_id: Id | None
     voicemail_ok: VoicemailOk
     created_at: datetime
     untouched: bool = False  # still new after two working days: a reminder for the desk
@@ -183,7 +184,7 @@ class RegistrationOut(BaseModel):
 
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
+    id: Id
     reference: str
     kind: Kind
     source: Source
@@ -210,7 +211,7 @@ class RegistrationOut(BaseModel):
     consent_at: datetime
     consent_version: str
     status: Status
-    assigned_to_id: int | None
+    assigned_to_id: Id | None
     decline_reason: str | None
     outcome: OutcomeOut | None = None  # closed and declined only
     closed_at: datetime | None
@@ -260,7 +261,7 @@ class StatusChange(BaseModel):
 class Assignment(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    mediator_id: int
+    mediator_id: Id
 
 
 class NoteIn(BaseModel):
@@ -274,18 +275,18 @@ class EventOut(BaseModel):
 
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
+    id: Id
     kind: Literal["status", "assign", "note", "outcome"]
-    actor_id: int | None
+    actor_id: Id | None
     from_status: Status | None
     to_status: Status | None
-    assigned_to_id: int | None
+    assigned_to_id: Id | None
     text: str | None
     created_at: datetime
 
 
 class MediatorSuggestion(BaseModel):
-    id: int
+    id: Id
     email: str
     region: str | None
     suggested: bool

@@ -22,7 +22,7 @@ from tests.api.helpers import SERVICE_TOKEN, hand_off, record
 load_all_checks()
 ALL_CHECKS = CHECKS.get_all()
 PUBLIC = {"/api/health", "/api/chat", "/api/auth/token"}  # answer without a token
-FUZZ = settings(max_examples=6, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+FUZZ = settings(max_examples=5, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 POSITIVE_OK = ["2xx", "3xx", "401", "403", "404", "409", "429"]  # schemathesis's default, but 5xx
 # Where the description cannot say everything the API checks, that check learns the one answer it may see.
 CONFIG = SchemathesisConfig.from_str(f"""
@@ -134,5 +134,5 @@ def test_stateful_links(api, db):
             if case.path == "/api/auth/sign-out":  # a new session for the steps after it
                 headers["staff"] = _credentials(db, admin[0], "/api/")
 
-    Machine.run(settings=settings(max_examples=15, stateful_step_count=6, deadline=None, database=None,
+    Machine.run(settings=settings(max_examples=10, stateful_step_count=6, deadline=None, database=None,
                                   suppress_health_check=list(HealthCheck)))
