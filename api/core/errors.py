@@ -9,7 +9,6 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import DataError, OperationalError
 
 log = logging.getLogger("api")
 
@@ -56,23 +55,24 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 
-async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+async def validation_error(_request: Request, exc: Exception) -> JSONResponse:
     # FastAPI's default body echoes the rejected input; ours names the field and the rule only.
+    found = exc.errors() if isinstance(exc, RequestValidationError) else []
     errors = [FieldError(loc=list(err.get("loc", ())), msg=err.get("msg", ""), type=err.get("type", ""))
-              for err in exc.errors()]
+              for err in found]
     return JSONResponse(Error(detail=INVALID, errors=errors).model_dump(), status_code=422)
 
 
-async def data_error(_request: Request, exc: DataError | OverflowError) -> JSONResponse:
+async def data_error(_request: Request, exc: Exception) -> JSONResponse:  # DataError, OverflowError
     # The database refused a value the validation let through (a NUL byte on PostgreSQL): bad input, not a server
     # fault. Only the class is logged; the parameters hold what the client sent.
     log.warning("database refused a value: %s", type(getattr(exc, "orig", exc)).__name__)
     return JSONResponse(Error(detail="The request holds a value that cannot be stored").model_dump(), status_code=422)
 
 
-async def database_unavailable(_request: Request, exc: OperationalError) -> JSONResponse:
+async def database_unavailable(_request: Request, exc: Exception) -> JSONResponse:  # OperationalError
     # The database is away (restart, network): a clear 503 that callers retry (the outbox does), and a log line
     # without the traceback, whose SQL and parameters may describe a registration.
-    log.error("database unavailable: %s", type(exc.orig).__name__)
+    log.error("database unavailable: %s", type(getattr(exc, "orig", exc)).__name__)
     return JSONResponse(Error(detail="The database is not reachable; try again later").model_dump(), status_code=503,
                         headers={"Retry-After": "5"})

@@ -32,7 +32,8 @@ def _too_many(throttled: service.Throttled) -> HTTPException:
                          headers={"Retry-After": str(throttled.retry_after)})
 
 
-@router.post("/password", status_code=status.HTTP_204_NO_CONTENT, responses=responses(400, 401, 403, 413, 422, 429, 503))
+@router.post("/password", status_code=status.HTTP_204_NO_CONTENT,
+             responses=responses(400, 401, 403, 413, 422, 429, 503))
 def change_password(request: Request, body: PasswordChange, user: CurrentUser, session: SessionDep,
                     token: Annotated[str | None, Depends(staff_bearer)]) -> Response:
     """Self-service change with the current password; this session stays, the others end. 403 when the current
