@@ -228,7 +228,7 @@ class RegistrationPage(BaseModel):
 
 # Something left after cleaning (JSON Schema's pattern names white space, control and the common format characters).
 Note = Annotated[Annotated[str, StringConstraints(max_length=2000, pattern=_SOMETHING)], BeforeValidator(_text)]
-Reason = Annotated[Annotated[str, StringConstraints(max_length=500)], BeforeValidator(_text)]
+Reason = Annotated[Annotated[str, StringConstraints(max_length=500, pattern=_SOMETHING)], BeforeValidator(_text)]
 
 
 class Outcome(BaseModel):

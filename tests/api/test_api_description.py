@@ -134,5 +134,8 @@ def test_stateful_links(api, db):
             if case.path == "/api/auth/sign-out":  # a new session for the steps after it
                 headers["staff"] = _credentials(db, admin[0], "/api/")
 
+    # The declared links are its transitions: a hand-off's registration is read, and a dead letter removed.
+    assert {"POST_api_internal_registrations___201_read__GET_api_registrations_registration_id_",
+            "POST_api_internal_dead_letters___201_remove__DELETE_api_dead_letters_dead_letter_id_"} <= set(dir(Machine))
     Machine.run(settings=settings(max_examples=10, stateful_step_count=6, deadline=None, database=None,
                                   suppress_health_check=list(HealthCheck)))
