@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2Pas
 from sqlalchemy.orm import Session
 
 from api.core.config import Settings
+from api.core.ids import PathId
 from api.core.security import constant_time_equals
 from api.registrations.models import Registration
 from api.registrations.service import can_see
@@ -80,7 +81,8 @@ def visible_registration(user_dependency: Callable[..., StaffUser], refused: str
     (the API's bearer user or the workspace's cookie user); 404 `missing` when there is none, 403 `refused` when the
     user may not see it (a mediator, another's registration)."""
 
-    def load(registration_id: int, user: Annotated[StaffUser, Depends(user_dependency)], db: DbSession) -> Registration:
+    def load(registration_id: PathId, user: Annotated[StaffUser, Depends(user_dependency)],
+             db: DbSession) -> Registration:
         registration = db.get(Registration, registration_id)
         if registration is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, missing)

@@ -8,9 +8,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import inspect
 from sqlalchemy.exc import DataError, OperationalError
@@ -18,6 +17,7 @@ from sqlalchemy.exc import DataError, OperationalError
 from api.audit.router import router as audit_router
 from api.chat.router import router as chat_router
 from api.chat.service import RasaGateway
+from api.core import errors
 from api.core.config import ConfigError, Settings, get_settings
 from api.core.db import make_engine, make_session_factory
 from api.core.limits import LimitsMiddleware
@@ -68,38 +68,16 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine.dispose()
 
 
-async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
-    # FastAPI's default body echoes the rejected input; ours names the field and the rule only.
-    detail = [{"loc": list(err.get("loc", ())), "msg": err.get("msg", ""), "type": err.get("type", "")}
-              for err in exc.errors()]
-    return JSONResponse({"detail": detail}, status_code=422)
-
-
-async def _data_error(_request: Request, exc: DataError | OverflowError) -> JSONResponse:
-    # The database refused a value the validation let through (a NUL byte on PostgreSQL, an id beyond 64 bits on
-    # SQLite): bad input, not a server fault. Only the class is logged; the parameters hold what the client sent.
-    log.warning("database refused a value: %s", type(getattr(exc, "orig", exc)).__name__)
-    return JSONResponse({"detail": "The request holds a value that cannot be stored"}, status_code=422)
-
-
-async def _database_unavailable(_request: Request, exc: OperationalError) -> JSONResponse:
-    # The database is away (restart, network): a clear 503 that callers retry (the outbox does), and a log line
-    # without the traceback, whose SQL and parameters may describe a registration.
-    log.error("database unavailable: %s", type(exc.orig).__name__)
-    return JSONResponse({"detail": "The database is not reachable; try again later"}, status_code=503,
-                        headers={"Retry-After": "5"})
-
-
 def create_app() -> FastAPI:
     """A configured app; settings come from the environment, read once (`get_settings`)."""
     configure_logging()
     app = FastAPI(title="Perspectief intake backend", lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url=None)
     app.state.settings = get_settings()
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(DataError, _data_error)
-    app.add_exception_handler(OverflowError, _data_error)
-    app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(RequestValidationError, errors.validation_error)
+    app.add_exception_handler(DataError, errors.data_error)
+    app.add_exception_handler(OverflowError, errors.data_error)
+    app.add_exception_handler(OperationalError, errors.database_unavailable)
 
     # Inside the security headers, so a 413/429 gets them too.
     app.add_middleware(LimitsMiddleware, settings=app.state.settings)

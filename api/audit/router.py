@@ -7,14 +7,16 @@ from fastapi import APIRouter, Query
 
 from api.audit import service
 from api.audit.schemas import AuditEntryOut, AuditPage
+from api.core.errors import responses
+from api.core.ids import QueryId
 from api.deps import AdminUser, DbSession
 
 router = APIRouter(prefix="/api", tags=["audit"])
 
 
-@router.get("/audit", response_model=AuditPage)
+@router.get("/audit", response_model=AuditPage, responses=responses(401, 403, 422, 503))
 def list_audit(_admin: AdminUser, db: DbSession,
-               registration_id: Annotated[int | None, Query(ge=1)] = None,
+               registration_id: QueryId | None = None,
                action: Annotated[Literal[service.ACTIONS] | None, Query()] = None,  # type: ignore[valid-type]
                page: Annotated[int, Query(ge=1, le=100_000)] = 1,
                page_size: Annotated[int, Query(ge=1, le=200)] = 100) -> AuditPage:

@@ -5,16 +5,18 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from api.core.ids import Id
+
 
 class AuditEntryOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
+    id: Id
     at: datetime
-    actor_id: int | None
+    actor_id: Id | None
     actor_role: str
     action: str
-    registration_id: int | None
+    registration_id: Id | None
     reference: str | None
     detail: str
 

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.core.ids import Id
 from contract import REFERENCE_PATTERN
 
 Reason = Literal["rejected", "failing"]
@@ -24,7 +25,7 @@ class DeadLetterIn(BaseModel):
 class DeadLetterOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
+    id: Id
     reference: str
     idempotency_key: str
     reason: Reason

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from api.audit import service as audit
 from api.core.db import utcnow
+from api.core.errors import responses
 from api.deps import AdminUser, DbSession, EnrolledUser, SettingsDep, VisibleRegistration, require_service_token
 from api.notifications import mail
 from api.registrations import service, workflow
@@ -33,10 +34,22 @@ from api.registrations.schemas import (
 from api.staff.roles import works_the_desk
 
 router = APIRouter(prefix="/api", tags=["registrations"])
+READ = (401, 403, 404, 422, 503)  # a registration by id: signed in, enrolled, visible to this user, and there
+CHANGE = (*READ, 400, 409, 413)  # ... and a body, and a state that allows the change
+# What staff do next with a registration that came in (OpenAPI links: its id into their path).
+CREATED_LINKS = {name: {"operationRef": f"#/paths/~1api~1registrations~1{{registration_id}}{tail}/{method}",
+                        "parameters": {"registration_id": "$response.body#/id"}}
+                 for name, tail, method in (("read", "", "get"), ("history", "~1history", "get"),
+                                            ("note", "~1notes", "post"), ("change_status", "~1status", "post"),
+                                            ("assign", "~1assign", "post"), ("erase", "", "delete"))}
 
 
 @router.post("/internal/registrations", status_code=status.HTTP_201_CREATED, response_model=RegistrationCreated,
-             dependencies=[Depends(require_service_token)])
+             dependencies=[Depends(require_service_token)],
+             responses={201: {"links": CREATED_LINKS},
+                        200: {"model": RegistrationCreated, "description": "A repeat: the registration this key made",
+                              "links": CREATED_LINKS},
+                        **responses(400, 401, 409, 413, 422, 503)})
 def hand_off(data: HandOffIn, idempotency_key: Annotated[UUID, Header()], db: DbSession,
              response: Response, settings: SettingsDep, tasks: BackgroundTasks) -> RegistrationCreated:
     try:
@@ -54,7 +67,7 @@ def hand_off(data: HandOffIn, idempotency_key: Annotated[UUID, Header()], db: Db
     return RegistrationCreated(id=reg.id, reference=reg.reference, status=reg.status)
 
 
-@router.get("/registrations", response_model=RegistrationPage)
+@router.get("/registrations", response_model=RegistrationPage, responses=responses(401, 403, 422, 503))
 def list_registrations(user: EnrolledUser, db: DbSession,
                        page: Annotated[int, Query(ge=1, le=100_000)] = 1,
                        page_size: Annotated[int, Query(ge=1, le=100)] = 50,
@@ -73,20 +86,20 @@ def list_registrations(user: EnrolledUser, db: DbSession,
                             total=total, page=page, page_size=page_size)
 
 
-@router.get("/registrations/counts", response_model=StatusCounts)
+@router.get("/registrations/counts", response_model=StatusCounts, responses=responses(401, 403, 503))
 def status_counts(user: EnrolledUser, db: DbSession) -> StatusCounts:
     counts = service.count_by_status(db, service.visible_to(user))
     return StatusCounts(counts={s: counts.get(s, 0) for s in Status}, total=sum(counts.values()),
                         untouched=service.count_untouched(db, service.visible_to(user)))
 
 
-@router.get("/registrations/{registration_id}", response_model=RegistrationOut)
+@router.get("/registrations/{registration_id}", response_model=RegistrationOut, responses=responses(*READ))
 def get_registration(registration: VisibleRegistration, user: EnrolledUser, db: DbSession) -> RegistrationOut:
     workflow.view(db, user, registration)
     return RegistrationOut.model_validate(registration)
 
 
-@router.post("/registrations/{registration_id}/status", response_model=RegistrationOut)
+@router.post("/registrations/{registration_id}/status", response_model=RegistrationOut, responses=responses(*CHANGE))
 def change_status(registration: VisibleRegistration, change: StatusChange, user: EnrolledUser,
                   db: DbSession) -> RegistrationOut:
     try:
@@ -96,7 +109,8 @@ def change_status(registration: VisibleRegistration, change: StatusChange, user:
     return RegistrationOut.model_validate(registration)
 
 
-@router.put("/registrations/{registration_id}/outcome", response_model=RegistrationOut)
+@router.put("/registrations/{registration_id}/outcome", response_model=RegistrationOut,
+            responses=responses(*CHANGE))
 def change_outcome(registration: VisibleRegistration, outcome: Outcome, user: EnrolledUser,
                    db: DbSession) -> RegistrationOut:
     """Correct the outcome recorded at closing (audited; its statistics count moves along)."""
@@ -107,7 +121,7 @@ def change_outcome(registration: VisibleRegistration, outcome: Outcome, user: En
     return RegistrationOut.model_validate(registration)
 
 
-@router.post("/registrations/{registration_id}/assign", response_model=RegistrationOut)
+@router.post("/registrations/{registration_id}/assign", response_model=RegistrationOut, responses=responses(*CHANGE))
 def assign(registration: VisibleRegistration, assignment: Assignment, user: EnrolledUser,
            db: DbSession) -> RegistrationOut:
     try:
@@ -119,7 +133,8 @@ def assign(registration: VisibleRegistration, assignment: Assignment, user: Enro
     return RegistrationOut.model_validate(registration)
 
 
-@router.get("/registrations/{registration_id}/mediators", response_model=list[MediatorSuggestion])
+@router.get("/registrations/{registration_id}/mediators", response_model=list[MediatorSuggestion],
+            responses=responses(*READ))
 def mediator_suggestions(registration: VisibleRegistration, user: EnrolledUser,
                          db: DbSession) -> list[MediatorSuggestion]:
     """Whom to assign: mediators of the registration's region first."""
@@ -129,12 +144,13 @@ def mediator_suggestions(registration: VisibleRegistration, user: EnrolledUser,
             for m, match in workflow.suggest_mediators(db, registration)]
 
 
-@router.post("/registrations/{registration_id}/notes", response_model=EventOut, status_code=status.HTTP_201_CREATED)
+@router.post("/registrations/{registration_id}/notes", response_model=EventOut, status_code=status.HTTP_201_CREATED,
+             responses=responses(400, 401, 403, 404, 413, 422, 503))
 def add_note(registration: VisibleRegistration, note: NoteIn, user: EnrolledUser, db: DbSession) -> EventOut:
     return EventOut.model_validate(workflow.add_note(db, user, registration, note.text))
 
 
-@router.get("/registrations/{registration_id}/history", response_model=list[EventOut])
+@router.get("/registrations/{registration_id}/history", response_model=list[EventOut], responses=responses(*READ))
 def history(registration: VisibleRegistration, user: EnrolledUser, db: DbSession) -> list[EventOut]:
     events = [EventOut.model_validate(e) for e in workflow.history(db, registration)]
     # The history holds the staff notes (decrypted): reading it is recorded like a view.
@@ -143,7 +159,11 @@ def history(registration: VisibleRegistration, user: EnrolledUser, db: DbSession
     return events
 
 
-@router.get("/registrations/{registration_id}/export")
+@router.get("/registrations/{registration_id}/export", responses={200: {
+    "description": "Everything stored about the registration, as a download",
+    "content": {"application/json": {"schema": {"type": "object"}}},
+    "headers": {"Content-Disposition": {"description": "attachment; filename=\"<reference>.json\"",
+                                        "schema": {"type": "string"}}}}, **responses(*READ)})
 def export(registration: VisibleRegistration, user: EnrolledUser, db: DbSession) -> JSONResponse:
     """Right of access: everything stored about one registration, as a JSON download."""
     try:
@@ -154,7 +174,7 @@ def export(registration: VisibleRegistration, user: EnrolledUser, db: DbSession)
         "Content-Disposition": f'attachment; filename="{registration.reference}.json"'})
 
 
-@router.delete("/registrations/{registration_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/registrations/{registration_id}", status_code=status.HTTP_204_NO_CONTENT, responses=responses(*READ))
 def erase(admin: AdminUser, registration: VisibleRegistration, db: DbSession) -> Response:
     """Right to erasure (admin only): the personal data is gone; the audit log keeps a stub."""
     service.erase(db, registration, admin)

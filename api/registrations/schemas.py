@@ -6,36 +6,54 @@ import unicodedata
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
-from contract import CHOICES, MAX_LENGTH, REFERENCE_PATTERN, UNKNOWN
+from api.core.ids import Id
 from api.registrations.constants import Status
 from api.registrations.contact import normalise_email, normalise_phone
+from contract import MAX_LENGTH, REFERENCE_PATTERN
 
-# The record's closed fields take their values from the contract (contract/registration.yml), which the action
-# server reads too; Literal of the tuple keeps them as enums in the OpenAPI schema.
-Kind = Literal[CHOICES["kind"]]
-Source = Literal[CHOICES["source"]]
-Role = Literal[CHOICES["role"]]
-EventKind = Literal[CHOICES["event_kind"]]
-Setting = Literal[CHOICES["setting"]]
-WhenHappened = Literal[CHOICES["when_happened"]]
-OtherPartyKnown = Literal[CHOICES["other_party_known"]]
-Procedures = Literal[CHOICES["procedures"]]
-ContactForm = Literal[CHOICES["contact_form"]]
-VoicemailOk = Literal[CHOICES["voicemail_ok"]]
-EmailOk = Literal[CHOICES["email_ok"]]
-CallTime = Literal[CHOICES["call_time"]]
-Region = Literal[CHOICES["region"]]
-Language = Literal[CHOICES["language"]]
+# The record's closed fields, as the contract (contract/registration.yml, which the action server reads too)
+# lists them: written out so they are types and enums in the OpenAPI schema alike; tests/api/test_openapi.py
+# compares them with the contract.
+Kind = Literal["registration", "callback"]
+Source = Literal["chat", "webform"]
+Role = Literal["affected", "caused", "close_one", "witness", "organisation", "professional", "unknown"]
+EventKind = Literal[
+    "sexual_boundary", "sexual_violence", "violence", "domestic_violence", "traffic", "theft_burglary", "medical",
+    "other", "unknown"]
+Setting = Literal[
+    "work", "education", "sport_club", "public_transport", "online", "home_family", "care_therapy", "other",
+    "unknown"]
+WhenHappened = Literal["under_1_month", "1_12_months", "1_5_years", "over_5_years", "unknown"]
+OtherPartyKnown = Literal["yes", "no", "unknown"]
+Procedures = Literal["police_report", "criminal_case", "disciplinary_or_complaint", "none", "unknown"]
+ContactForm = Literal["conversation", "letters", "shuttle", "video_message", "group_meeting", "unknown"]
+VoicemailOk = Literal["yes", "no", "unknown"]
+EmailOk = Literal["yes", "no", "unknown"]
+CallTime = Literal["morning", "afternoon", "evening", "any", "unknown"]
+Region = Literal[
+    "drenthe", "flevoland", "friesland", "gelderland", "groningen", "limburg", "noord-brabant", "noord-holland",
+    "overijssel", "utrecht", "zeeland", "zuid-holland", "abroad", "unknown"]
+Language = Literal["nl", "en"]
 # The outcome recorded at closing (the categories of the foundation's annual report).
 Initiative = Literal["affected", "caused", "other"]  # who asked for mediation: the one it happened to (or the
 # bereaved), the one who caused it, or a witness or other person involved
 DeclineCategory = Literal["duplicate", "out_of_scope", "no_other_party_details", "awaiting_prosecutor", "other"]
 # The forms of contact a mediation used: the record's forms but "unknown", alphabetical.
-ContactFormUsed = Literal[tuple(sorted(form for form in CHOICES["contact_form"] if form != UNKNOWN))]
+ContactFormUsed = Literal["conversation", "group_meeting", "letters", "shuttle", "video_message"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SOMETHING = r"[^\s\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]"
 
 
 def _clean(value: object, *, multiline: bool) -> object:
@@ -75,15 +93,15 @@ def _email(value: str) -> str:
         raise ValueError("email is not a valid e-mail address") from None
 
 
-def _bounded(max_length: int):
-    return Annotated[str, StringConstraints(max_length=max_length)]
-
-
-Name = Annotated[_bounded(MAX_LENGTH["name"]) | None, BeforeValidator(_line)]
-Organisation = Annotated[_bounded(MAX_LENGTH["referrer_organisation"]) | None, BeforeValidator(_line)]
-Description = Annotated[_bounded(MAX_LENGTH["description"]) | None, BeforeValidator(_text)]
-Phone = Annotated[Annotated[_bounded(MAX_LENGTH["phone"]), AfterValidator(_phone)] | None, BeforeValidator(_line)]
-Email = Annotated[Annotated[_bounded(MAX_LENGTH["email"]), AfterValidator(_email)] | None, BeforeValidator(_line)]
+Name = Annotated[Annotated[str, StringConstraints(max_length=MAX_LENGTH["name"])] | None, BeforeValidator(_line)]
+Organisation = Annotated[Annotated[str, StringConstraints(max_length=MAX_LENGTH["referrer_organisation"])] | None,
+                         BeforeValidator(_line)]
+Description = Annotated[Annotated[str, StringConstraints(max_length=MAX_LENGTH["description"])] | None,
+                        BeforeValidator(_text)]
+Phone = Annotated[Annotated[str, StringConstraints(max_length=MAX_LENGTH["phone"]), AfterValidator(_phone)] | None,
+                  BeforeValidator(_line)]
+Email = Annotated[Annotated[str, StringConstraints(max_length=MAX_LENGTH["email"]), AfterValidator(_email)] | None,
+                  BeforeValidator(_line)]
 
 
 class RegistrationIn(BaseModel):
@@ -118,7 +136,7 @@ class RegistrationIn(BaseModel):
     consent_version: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]{1,32}$")]
 
     @model_validator(mode="after")
-    def _rules(self) -> "RegistrationIn":
+    def _rules(self) -> RegistrationIn:
         if not self.consent:
             raise ValueError("consent must be true")
         if not self.phone and not self.email:
@@ -135,7 +153,7 @@ class HandOffIn(RegistrationIn):
 
 
 class RegistrationCreated(BaseModel):
-    id: int
+    id: Id
     reference: str
     status: Status
 
@@ -145,7 +163,7 @@ class RegistrationSummary(BaseModel):
 
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
+    id: Id
     reference: str
     kind: Kind
     source: Source
@@ -155,7 +173,7 @@ class RegistrationSummary(BaseModel):
     region: Region
     language: Language
     status: Status
-    assigned_to_id: int | None
+    assigned_to_id: Id | None
     voicemail_ok: VoicemailOk
     created_at: datetime
     untouched: bool = False  # still new after two working days: a reminder for the desk
@@ -166,7 +184,7 @@ class RegistrationOut(BaseModel):
 
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
+    id: Id
     reference: str
     kind: Kind
     source: Source
@@ -193,7 +211,7 @@ class RegistrationOut(BaseModel):
     consent_at: datetime
     consent_version: str
     status: Status
-    assigned_to_id: int | None
+    assigned_to_id: Id | None
     decline_reason: str | None
     outcome: OutcomeOut | None = None  # closed and declined only
     closed_at: datetime | None
@@ -208,8 +226,9 @@ class RegistrationPage(BaseModel):
     page_size: int
 
 
-Note = Annotated[_bounded(2000), BeforeValidator(_text)]
-Reason = Annotated[_bounded(500), BeforeValidator(_text)]
+# Something left after cleaning (JSON Schema's pattern names white space, control and the common format characters).
+Note = Annotated[Annotated[str, StringConstraints(max_length=2000, pattern=_SOMETHING)], BeforeValidator(_text)]
+Reason = Annotated[Annotated[str, StringConstraints(max_length=500, pattern=_SOMETHING)], BeforeValidator(_text)]
 
 
 class Outcome(BaseModel):
@@ -242,7 +261,7 @@ class StatusChange(BaseModel):
 class Assignment(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    mediator_id: int
+    mediator_id: Id
 
 
 class NoteIn(BaseModel):
@@ -256,18 +275,18 @@ class EventOut(BaseModel):
 
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
+    id: Id
     kind: Literal["status", "assign", "note", "outcome"]
-    actor_id: int | None
+    actor_id: Id | None
     from_status: Status | None
     to_status: Status | None
-    assigned_to_id: int | None
+    assigned_to_id: Id | None
     text: str | None
     created_at: datetime
 
 
 class MediatorSuggestion(BaseModel):
-    id: int
+    id: Id
     email: str
     region: str | None
     suggested: bool

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
+from api.core.errors import responses
 from api.deps import CurrentUser, DbSession, client_address, staff_bearer
 from api.staff import service
 from api.staff.schemas import PasswordChange, Token
@@ -13,7 +14,7 @@ from api.staff.schemas import PasswordChange, Token
 router = APIRouter(prefix="/api/auth", tags=["staff"])
 
 
-@router.post("/token", response_model=Token)
+@router.post("/token", response_model=Token, responses=responses(400, 401, 413, 422, 429, 503))
 def sign_in(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()], db: DbSession,
             otp: Annotated[str | None, Form(max_length=16)] = None) -> Token:
     try:
@@ -31,7 +32,8 @@ def _too_many(throttled: service.Throttled) -> HTTPException:
                          headers={"Retry-After": str(throttled.retry_after)})
 
 
-@router.post("/password", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/password", status_code=status.HTTP_204_NO_CONTENT,
+             responses=responses(400, 401, 403, 413, 422, 429, 503))
 def change_password(request: Request, body: PasswordChange, user: CurrentUser, db: DbSession,
                     token: Annotated[str | None, Depends(staff_bearer)]) -> Response:
     """Self-service change with the current password; this session stays, the others end. 403 when the current
@@ -48,7 +50,7 @@ def change_password(request: Request, body: PasswordChange, user: CurrentUser, d
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/sign-out", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/sign-out", status_code=status.HTTP_204_NO_CONTENT, responses=responses(401, 503))
 def sign_out(user: CurrentUser, db: DbSession, token: Annotated[str | None, Depends(staff_bearer)]) -> Response:
     """End this bearer token's session (the others stay; the workspace has "Overal afmelden" for those)."""
     if token:

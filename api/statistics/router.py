@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from api.core.db import utcnow
+from api.core.errors import responses
 from api.deps import AdminUser, DbSession, require_service_token
 from api.statistics import chat
 from api.statistics.chat_keys import METRICS
@@ -24,7 +25,7 @@ PERIOD_PATTERN = r"^(20[0-9]{2})(-Q[1-4])?$"
 PeriodQuery = Annotated[str, Query(pattern=PERIOD_PATTERN, description="YYYY or YYYY-Qn")]
 
 
-@router.get("/statistics")
+@router.get("/statistics", responses=responses(401, 403, 422, 503))
 def statistics(_admin: AdminUser, session: DbSession, period: PeriodQuery) -> JSONResponse:
     """Counts of registrations that came in during `period` and have been closed, declined or erased, with the
     period before: per table and row a count (`"<5"` below five, `"x"` hidden so a small count cannot be worked
@@ -33,7 +34,7 @@ def statistics(_admin: AdminUser, session: DbSession, period: PeriodQuery) -> JS
     return JSONResponse(as_json(figures(session, Period.parse(period))))
 
 
-@router.get("/statistics/chat")
+@router.get("/statistics/chat", responses=responses(401, 403, 422, 503))
 def chat_statistics(_admin: AdminUser, session: DbSession, period: PeriodQuery) -> JSONResponse:
     """The chat's counts in `period` and the period before, suppressed as `GET /api/statistics`: conversations
     by language, answers per FAQ topic, how far explorations, registrations and call-backs got, crisis answers by
@@ -76,7 +77,7 @@ class ChatCountsIn(BaseModel):
 
 
 @router.post("/internal/chat-counts", status_code=status.HTTP_204_NO_CONTENT,
-             dependencies=[Depends(require_service_token)])
+             dependencies=[Depends(require_service_token)], responses=responses(400, 401, 413, 422, 503))
 def add_chat_counts(data: ChatCountsIn, session: DbSession) -> None:
     """Adds the counts to the day's (a retry that was stored after all counts twice: accepted for counts)."""
     counts: Counter[tuple[str, str]] = Counter()

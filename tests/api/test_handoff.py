@@ -88,7 +88,7 @@ def test_error_message_names_the_rule(client):
     r = hand_off(client, record(on_behalf=True, client_consent=False))
     assert "client_consent" in r.text
     r = hand_off(client, record(phone="06-1234", email=...))
-    assert r.json()["detail"][0]["loc"] == ["body", "phone"]
+    assert r.json()["errors"][0]["loc"] == ["body", "phone"]
 
 
 def test_missing_idempotency_key_422(client):

@@ -71,3 +71,60 @@ def test_docs_page_uses_only_local_files_under_the_strict_policy(client):
 def test_only_the_listed_assets_are_served(client):
     for name in ("index.html", "swagger-initializer.js", "..%2Frouter.py", "swagger-ui.js.map"):
         assert client.get(f"/docs/assets/{name}").status_code == 404
+
+
+def _operations(paths: dict):
+    for path, item in paths.items():
+        for method, operation in item.items():
+            yield f"{method.upper()} {path}", operation
+
+
+def test_every_error_has_the_one_error_body(client):
+    spec = client.get("/api/openapi.json").json()
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    error = spec["components"]["schemas"]["Error"]
+    assert error["required"] == ["detail"] and set(error["properties"]) == {"detail", "errors"}
+    for label, operation in _operations(spec["paths"]):
+        statuses = set(operation["responses"])
+        assert statuses, label
+        for status, response in operation["responses"].items():
+            if int(status) >= 400:
+                schema = response["content"]["application/json"]["schema"]
+                assert schema == {"$ref": "#/components/schemas/Error"}, (label, status)
+        # Every route but the health check and the sign-in needs a token, so says 401; a route with a body says
+        # what an unreadable, oversized or invalid one gets.
+        if label not in ("GET /api/health", "POST /api/chat"):
+            assert "401" in statuses, label
+        if "requestBody" in operation:
+            assert {"400", "413", "422"} <= statuses, label
+
+
+def test_ids_and_uuids_have_their_format_and_bounds(client):
+    from api.core.ids import MAX_ID
+
+    spec = client.get("/api/openapi.json").json()
+    for label, operation in _operations(spec["paths"]):
+        for parameter in operation.get("parameters", []):
+            schema = parameter["schema"].get("anyOf", [parameter["schema"]])[0]
+            if parameter["name"].endswith("_id"):
+                assert (schema["type"], schema["minimum"], schema["maximum"]) == ("integer", 1, MAX_ID), label
+            if parameter["name"] == "idempotency-key":
+                assert schema["format"] == "uuid", label
+    chat = spec["components"]["schemas"]["ChatIn"]["properties"]
+    assert chat["sender"]["format"] == "uuid" and chat["sender"]["pattern"].startswith("^[0-9a-fA-F]{8}-")
+    assert chat["message"]["maxLength"] == 2000 and chat["message"]["minLength"] == 1
+    assignment = spec["components"]["schemas"]["Assignment"]["properties"]["mediator_id"]
+    assert (assignment["minimum"], assignment["maximum"]) == (1, MAX_ID)
+
+
+def test_closed_fields_are_the_contracts_lists():
+    """The record's Literal types are written out (so mypy and OpenAPI read them); they are the contract's lists."""
+    from typing import get_args
+
+    from api.registrations import schemas
+    from contract import CHOICES, UNKNOWN
+
+    for field, values in CHOICES.items():
+        alias = getattr(schemas, "".join(part.title() for part in field.split("_")))
+        assert get_args(alias) == values, field
+    assert get_args(schemas.ContactFormUsed) == tuple(sorted(set(CHOICES["contact_form"]) - {UNKNOWN}))
