@@ -120,7 +120,7 @@ async def test_crisis_pauses_the_form_and_resume_picks_it_up(chat):
     await chat("/resume_form")
     assert asks(chat.text, "event_kind")
     await chat('/inform{"event_kind":"violence"}')
-    assert asks(chat.text, "setting")
+    assert asks(chat.text, "description")
 
 
 async def test_faq_inside_the_form_is_answered_and_the_form_goes_on(chat):
