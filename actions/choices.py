@@ -59,7 +59,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "voicemail_ok": {"yes": ("Ja", "Yes"), "no": ("Nee", "No")},
     "email_ok": {"yes": ("Ja", "Yes"), "no": ("Nee", "No")},
-    "client_consent": {"yes": ("Ja", "Yes")},
+    "client_consent": {"yes": ("Ja", "Yes"), "no": ("Nee, nog niet", "No, not yet")},
     "call_time": {
         "morning": ("Ochtend", "Morning"),
         "afternoon": ("Middag", "Afternoon"),
@@ -126,7 +126,8 @@ KEYWORDS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "voicemail_ok": {"yes": ("ja", "yes", "prima", "goed", "ok"), "no": ("nee", "no", "liever niet")},
     "email_ok": {"yes": ("ja", "yes", "prima", "goed", "ok"), "no": ("nee", "no", "liever niet")},
-    "client_consent": {"yes": ("ja", "yes", "akkoord", "toestemming gegeven")},
+    "client_consent": {"yes": ("ja", "yes", "akkoord", "toestemming gegeven"),
+                       "no": ("nee", "no", "nog niet", "not yet")},
     "call_time": {
         "morning": ("ochtend", "morgens", "morning"),
         "afternoon": ("middag", "afternoon"),

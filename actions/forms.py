@@ -22,7 +22,9 @@ OFFER_AFTER = 2
 # Typed answers that mean "I'd rather not give a name / organisation".
 DECLINE_WORDS = {"nee", "no", "liever niet", "geen", "anoniem", "anonymous", "rather not", "-"}
 # Fields whose answer only matters because of another one: reset together when that one changes.
-DEPENDENT = {"phone": ("voicemail_ok", "call_time"), "email": ("email_ok",)}
+DEPENDENT = {"event_kind": ("setting",), "phone": ("voicemail_ok", "call_time"), "email": ("email_ok",)}
+# Where it happened helps only for sexually boundary-crossing behaviour (work, club, school, therapist...).
+SETTING_FOR = frozenset({"sexual_boundary"})
 # Questions answered in free text: while one is open, every message but stop/crisis is the answer
 # (slot awaiting_text, which the rules read), unless it is a question: that gets its FAQ answer.
 FREE_TEXT = frozenset({"description", "name", "phone", "email", "referrer_organisation"})
@@ -99,15 +101,19 @@ class CountingFormValidation(FormValidationAction):
         return {slot: None, INVALID_COUNT: count}
 
     def fields(self, tracker: Tracker) -> list[str]:
-        """The questions this visitor was asked (contact follow-ups only for the channel given)."""
-        asked = []
-        for slot in self.questions:
-            if slot in DEPENDENT["phone"] and not filled(tracker.get_slot("phone")):
-                continue
-            if slot in DEPENDENT["email"] and not filled(tracker.get_slot("email")):
-                continue
-            asked.append(slot)
-        return asked
+        """The questions this visitor is asked: the setting only for sexually boundary-crossing behaviour, the
+        e-mail address only without a phone number, and the follow-ups only for the channel given."""
+        phone = tracker.get_slot("phone")
+        skip = set()
+        if tracker.get_slot("event_kind") not in SETTING_FOR:
+            skip.add("setting")
+        if filled(phone):
+            skip |= {"email", "email_ok"}
+        else:
+            skip |= set(DEPENDENT["phone"])
+            if not filled(tracker.get_slot("email")):
+                skip.add("email_ok")
+        return [slot for slot in self.questions if slot not in skip]
 
     async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> list[str]:
@@ -145,18 +151,6 @@ class CountingFormValidation(FormValidationAction):
     def validate_setting(self, value, dispatcher, tracker, domain):
         return self.choice("setting", value, dispatcher, tracker)
 
-    def validate_when_happened(self, value, dispatcher, tracker, domain):
-        return self.choice("when_happened", value, dispatcher, tracker)
-
-    def validate_other_party_known(self, value, dispatcher, tracker, domain):
-        return self.choice("other_party_known", value, dispatcher, tracker)
-
-    def validate_procedures(self, value, dispatcher, tracker, domain):
-        return self.choice("procedures", value, dispatcher, tracker)
-
-    def validate_contact_form(self, value, dispatcher, tracker, domain):
-        return self.choice("contact_form", value, dispatcher, tracker)
-
     def validate_voicemail_ok(self, value, dispatcher, tracker, domain):
         return self.choice("voicemail_ok", value, dispatcher, tracker)
 
@@ -170,6 +164,7 @@ class CountingFormValidation(FormValidationAction):
         return self.choice("region", value, dispatcher, tracker)
 
     def validate_client_consent(self, value, dispatcher, tracker, domain):
+        # "No, not yet" is an answer too: the referral form then ends (actions/referral.py).
         return self.choice("client_consent", value, dispatcher, tracker, "utter_client_consent_needed")
 
     # --- free text --------------------------------------------------------------------------------

@@ -73,7 +73,8 @@ class ActionHandoff(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         form_name = finished_form(tracker)
         if form_name is None or tracker.get_slot("consent") != "yes":
-            dispatcher.utter_message(response="utter_consent_declined")
+            not_yet = form_name == "referral_form" and tracker.get_slot("client_consent") == "no"
+            dispatcher.utter_message(response="utter_client_consent_not_yet" if not_yet else "utter_consent_declined")
             return wipe(tracker)
         settings = get_settings()
         outbox = get_outbox(settings)

@@ -19,6 +19,8 @@ import textstat
 import yaml
 from sklearn.metrics import f1_score
 
+from bot import intake_turns
+
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "intake.tar.gz"
 HOLDOUT = ROOT / "tests" / "data" / "nlu_holdout"
@@ -303,6 +305,7 @@ def main() -> int:
     failed = failures(nlu, read) + regressions
     for message in failed:
         print(f"FAIL: {message}")
+    print(intake_turns.measure(MODEL).line())
     print("OK" if not failed else f"{len(failed)} bar(s) missed")
     return 1 if failed else 0
 

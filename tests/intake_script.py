@@ -10,20 +10,16 @@ CODE = re.compile(r"PH-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{4}-[23456789ABCDEFGHJKMN
 
 QUESTION = {  # a phrase of each question, to know which one the bot asks
     "role": "Wie ben jij in wat er gebeurde?", "event_kind": "Wat is er gebeurd?", "setting": "Waar gebeurde het?",
-    "when_happened": "Hoe lang geleden", "other_party_known": "Weet je wie de ander is?",
-    "procedures": "Is er aangifte gedaan", "contact_form": "Welke vorm van contact",
     "description": "in je eigen woorden", "name": "Hoe mogen we je noemen?", "phone": "Op welk telefoonnummer",
     "email": "Wat is je e-mailadres?", "voicemail_ok": "bericht inspreken", "email_ok": "veilig om je te mailen",
     "call_time": "Wanneer kunnen we je het best bellen?", "region": "In welke provincie woon je?",
-    "summary": "Dit heb je ingevuld:", "consent": "Mogen we je antwoorden en contactgegevens bewaren",
+    "summary": "Dit heb je ingevuld:", "consent": "Mogen we je antwoorden bewaren en doorsturen?",
 }
 
 # Answers by button payload where the question has buttons, typed text where it asks for text.
 BUTTONS = {
     "role": '/inform{"role":"affected"}', "event_kind": '/inform{"event_kind":"sexual_boundary"}',
-    "setting": '/inform{"setting":"sport_club"}', "when_happened": '/inform{"when_happened":"over_5_years"}',
-    "other_party_known": '/inform{"other_party_known":"yes"}', "procedures": '/inform{"procedures":"none"}',
-    "contact_form": '/inform{"contact_form":"shuttle"}', "description": "Mijn trainer ging over mijn grens.",
+    "setting": '/inform{"setting":"sport_club"}', "description": "Mijn trainer ging over mijn grens.",
     "name": "Noor", "phone": "06 12345678", "email": "Noor@Example.org", "voicemail_ok": "/deny",
     "email_ok": "/affirm", "call_time": '/inform{"call_time":"afternoon"}', "region": '/inform{"region":"utrecht"}',
 }

@@ -16,8 +16,7 @@ TOKEN = stack.TEST_ENV["INTAKE_SERVICE_TOKEN"]
 KEYS = stack.TEST_ENV["INTAKE_OUTBOX_KEYS"]
 
 # Every question of the intake form answered.
-ANSWERED = {"role": "affected", "event_kind": "violence", "setting": "work", "when_happened": "1_5_years",
-            "other_party_known": "yes", "procedures": "none", "contact_form": "letters", "description": "unknown",
+ANSWERED = {"role": "affected", "event_kind": "sexual_boundary", "setting": "work", "description": "unknown",
             "name": "Sam", "phone": "+31612345678", "email": "unknown", "voicemail_ok": "no",
             "call_time": "afternoon", "region": "utrecht"}
 

@@ -56,9 +56,9 @@ async def test_consent_delivers_the_record_and_shows_the_code(standin, backend_e
     assert record["reference"] == message["reference"]
     assert record | {"consent_at": None} == {
         "reference": message["reference"], "kind": "registration", "source": "chat", "role": "affected",
-        "on_behalf": False, "client_consent": False, "referrer_organisation": None, "event_kind": "violence",
-        "setting": "work", "when_happened": "1_5_years", "other_party_known": "yes", "procedures": "none",
-        "contact_form": "letters", "description": None, "name": "Sam", "phone": "+31612345678", "email": None,
+        "on_behalf": False, "client_consent": False, "referrer_organisation": None, "event_kind": "sexual_boundary",
+        "setting": "work", "when_happened": "unknown", "other_party_known": "unknown", "procedures": "unknown",
+        "contact_form": "unknown", "description": None, "name": "Sam", "phone": "+31612345678", "email": None,
         "voicemail_ok": "no", "email_ok": "unknown", "call_time": "afternoon", "region": "utrecht",
         "language": "nl", "consent": True, "consent_at": None, "consent_version": "2026-11-v1"}
     assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$", record["consent_at"])
@@ -95,5 +95,13 @@ async def test_declined_consent_sends_and_stores_nothing(standin, backend_env):
     outbox = backend_env(standin.url)
     messages, result = await handoff({**ANSWERED, "summary_ok": "yes", "consent": "no"})
     assert [m["response"] for m in messages] == ["utter_consent_declined"]
+    assert standin.requests == [] and outbox.due(now=float("inf")) == []
+    assert wiped(result)
+
+
+async def test_a_referral_without_the_clients_consent_yet_sends_nothing_and_says_what_next(standin, backend_env):
+    outbox = backend_env(standin.url)
+    messages, result = await handoff({"client_consent": "no"}, "referral_form")
+    assert [m["response"] for m in messages] == ["utter_client_consent_not_yet"]
     assert standin.requests == [] and outbox.due(now=float("inf")) == []
     assert wiped(result)

@@ -12,13 +12,15 @@ from tests.actions.helpers import ANSWERED, make_tracker
 def test_summary_lists_answers_in_words_not_codes():
     text = summary_text(ValidateIntakeForm(), make_tracker(ANSWERED))
     assert "- Jouw rol: Het overkwam mij" in text
-    assert "- Wanneer: 1 tot 5 jaar geleden" in text
+    assert "- Waar: Op het werk" in text
     assert "- Telefoon: +31612345678" in text
-    assert "- E-mail: niet ingevuld" in text
+    assert "- Jouw verhaal: niet ingevuld" in text
     assert "- Regio: Utrecht" in text
-    for code in ("affected", "1_5_years", "unknown", "afternoon"):
+    for code in ("affected", "work", "unknown", "afternoon"):
         assert code not in text
-    assert "Mail sturen mag" not in text  # email_ok is only asked when an address was given
+    # Asked only without a phone number, and never at all: no line for them.
+    for name in ("E-mail", "Mail sturen mag", "Wanneer:", "Vorm van contact"):
+        assert name not in text
 
 
 def test_summary_in_english():
@@ -42,6 +44,5 @@ async def test_ask_actions_send_summary_and_one_button_per_field():
     dispatcher = CollectingDispatcher()
     await ActionAskChangeField().run(dispatcher, make_tracker(ANSWERED, form="callback_form"), {})
     payloads = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
-    assert payloads == ['/change_answer{"field":"name"}', '/change_answer{"field":"phone"}',
-                        '/change_answer{"field":"voicemail_ok"}', '/change_answer{"field":"call_time"}',
-                        '/change_answer{"field":"none"}']
+    assert payloads == ['/change_answer{"field":"phone"}', '/change_answer{"field":"voicemail_ok"}',
+                        '/change_answer{"field":"call_time"}', '/change_answer{"field":"none"}']

@@ -25,21 +25,19 @@ async def run(form, domain, slots=None, requested=None, **candidates):
     ("role", "ik ben getuige", "witness"),
     ("setting", "mijn baas", "work"),
     ("setting", "in de trein naar huis", "public_transport"),
-    ("when_happened", "vorig jaar", "1_12_months"),
-    ("when_happened", "heel lang geleden, in mijn jeugd", "over_5_years"),
     ("event_kind", "een aanrijding met de auto", "traffic"),
-    ("procedures", "ik heb aangifte gedaan", "police_report"),
-    ("contact_form", "liever brieven", "letters"),
     ("call_time", "liefst in de middag", "afternoon"),
     ("call_time", "Geen voorkeur", "any"),
     ("region", "ik woon in Eindhoven", "noord-brabant"),
     ("region", "Zuid-Holland", "zuid-holland"),
-    ("other_party_known", "weet ik niet", "unknown"),
+    ("event_kind", "weet ik niet", "unknown"),
     ("voicemail_ok", "liever niet", "no"),
     ("role", "unknown", "unknown"),                           # "Sla over" / "Weet ik niet" buttons
 ])
 async def test_closed_answers_map_to_record_values(domain, slot, typed, expected):
-    slots, said = await run(ValidateIntakeForm(), domain, {"phone": "+31612345678"}, slot, **{slot: typed})
+    # Where it happened is asked only after sexually boundary-crossing behaviour.
+    known = {"phone": "+31612345678"} | ({"event_kind": "sexual_boundary"} if slot == "setting" else {})
+    slots, said = await run(ValidateIntakeForm(), domain, known, slot, **{slot: typed})
     assert slots[slot] == expected
     assert slots["invalid_answers"] == 0
     assert said == []
@@ -54,12 +52,13 @@ async def test_evening_is_not_offered_so_not_taken_as_a_call_time(domain):
 
 async def test_unclear_answer_is_asked_again_then_a_way_out_is_offered(domain):
     form = ValidateIntakeForm()
-    slots, said = await run(form, domain, {}, "setting", setting="blauw")
+    slots, said = await run(form, domain, {"event_kind": "sexual_boundary"}, "setting", setting="blauw")
     assert slots["setting"] is None and slots["invalid_answers"] == 1
     assert said == ["utter_invalid_choice"]
     assert slots["requested_slot"] == "role"  # the first open question; in a real form the earlier ones are set
 
-    slots, said = await run(form, domain, {"invalid_answers": 1}, "setting", setting="groen")
+    slots, said = await run(form, domain, {"event_kind": "sexual_boundary", "invalid_answers": 1}, "setting",
+                            setting="groen")
     assert slots["invalid_answers"] == 2
     assert said == ["utter_invalid_choice", "utter_offer_skip"]
 
@@ -73,7 +72,7 @@ async def test_invalid_phone_twice_offers_skip_in_intake_but_not_in_callback(dom
 
 
 async def test_callback_needs_a_phone_number(domain):
-    slots, said = await run(ValidateCallbackForm(), domain, {"name": "unknown"}, "phone", phone="unknown")
+    slots, said = await run(ValidateCallbackForm(), domain, {}, "phone", phone="unknown")
     assert slots["phone"] is None
     assert said == ["utter_phone_needed"]
 
@@ -93,9 +92,36 @@ async def test_contact_follow_ups_only_for_the_channel_given(domain):
     form = ValidateIntakeForm()
     only_mail = make_tracker({"phone": "unknown", "email": "a@example.org"})
     assert "voicemail_ok" not in form.fields(only_mail) and "call_time" not in form.fields(only_mail)
-    assert "email_ok" in form.fields(only_mail)
+    assert {"email", "email_ok"} <= set(form.fields(only_mail))
     only_phone = make_tracker({"phone": "+31612345678", "email": "unknown"})
-    assert {"voicemail_ok", "call_time"} <= set(form.fields(only_phone)) and "email_ok" not in form.fields(only_phone)
+    assert {"voicemail_ok", "call_time"} <= set(form.fields(only_phone))
+    assert "email" not in form.fields(only_phone) and "email_ok" not in form.fields(only_phone)
+
+
+async def test_a_phone_number_means_no_email_question(domain):
+    slots, _ = await run(ValidateIntakeForm(), domain, {"role": "affected", "event_kind": "violence",
+                                                         "description": "unknown", "name": "Sam"},
+                         "phone", phone="06 12345678")
+    assert slots["phone"] == "+31612345678" and slots["requested_slot"] == "voicemail_ok"
+    # Without a number (the "by e-mail instead" button) the address is asked.
+    slots, _ = await run(ValidateIntakeForm(), domain, {"role": "affected", "event_kind": "violence",
+                                                         "description": "unknown", "name": "Sam"},
+                         "phone", phone="unknown")
+    assert slots["requested_slot"] == "email"
+
+
+@pytest.mark.parametrize("event_kind, asks_setting", [("sexual_boundary", True), ("violence", False),
+                                                      ("traffic", False), ("unknown", False)])
+async def test_where_it_happened_only_for_sexually_boundary_crossing_behaviour(domain, event_kind, asks_setting):
+    slots, _ = await run(ValidateIntakeForm(), domain, {"role": "affected"}, "event_kind", event_kind=event_kind)
+    assert slots["requested_slot"] == ("setting" if asks_setting else "description")
+
+
+async def test_the_intake_leaves_the_rest_to_the_intake_talk(domain):
+    asked = ValidateIntakeForm().fields(make_tracker({**ANSWERED, "event_kind": "sexual_boundary"}))
+    assert asked == ["role", "event_kind", "setting", "description", "name", "phone", "voicemail_ok", "call_time",
+                     "region"]
+    assert ValidateCallbackForm().fields(make_tracker(ANSWERED)) == ["phone", "voicemail_ok", "call_time"]
 
 
 async def test_description_is_optional_and_limited(domain):
@@ -109,17 +135,19 @@ async def test_description_is_optional_and_limited(domain):
 
 
 async def test_name_may_be_declined(domain):
-    slots, _ = await run(ValidateCallbackForm(), domain, {}, "name", name="liever niet")
+    slots, _ = await run(ValidateIntakeForm(), domain, {}, "name", name="liever niet")
     assert slots["name"] == "unknown"
-    slots, _ = await run(ValidateCallbackForm(), domain, {}, "name", name="Sam")
+    slots, _ = await run(ValidateIntakeForm(), domain, {}, "name", name="Sam")
     assert slots["name"] == "Sam"
 
 
-async def test_referral_requires_client_consent(domain):
-    slots, said = await run(ValidateReferralForm(), domain, {}, "client_consent", client_consent="no")
-    assert slots["client_consent"] is None and said == ["utter_client_consent_needed"]
+async def test_referral_asks_the_client_consent_first_and_not_yet_ends_it(domain):
     slots, said = await run(ValidateReferralForm(), domain, {}, "client_consent", client_consent="yes")
-    assert slots["client_consent"] == "yes"
+    assert slots["client_consent"] == "yes" and slots["requested_slot"] == "referrer_organisation"
+    slots, said = await run(ValidateReferralForm(), domain, {}, "client_consent", client_consent="nee, nog niet")
+    assert slots["client_consent"] == "no" and slots["requested_slot"] is None and said == []
+    slots, said = await run(ValidateReferralForm(), domain, {}, "client_consent", client_consent="unknown")
+    assert slots["client_consent"] is None and said == ["utter_client_consent_needed"]
 
 
 async def test_referrer_must_give_organisation(domain):
@@ -140,6 +168,11 @@ async def test_summary_then_change_one_answer_then_consent(domain):
     assert slots["phone"] is None and slots["voicemail_ok"] is None and slots["call_time"] is None
     assert slots["summary_ok"] is None and slots["requested_slot"] == "phone"
     assert slots.get("setting", "kept") == "kept"
+
+    # Changing what happened forgets where it happened, which is asked again only if it still applies.
+    slots, _ = await run(form, domain, {**ANSWERED, "summary_ok": "change"}, "change_field",
+                         change_field="event_kind")
+    assert slots["event_kind"] is None and slots["setting"] is None and slots["requested_slot"] == "event_kind"
 
     slots, _ = await run(form, domain, ANSWERED, "summary_ok", summary_ok="yes")
     assert slots["requested_slot"] == "consent"
@@ -169,5 +202,5 @@ async def test_consent_and_summary_must_be_meant(domain, slot, value, typed, con
 
 async def test_change_field_must_be_a_question_that_was_asked(domain):
     slots, said = await run(ValidateCallbackForm(), domain, {"summary_ok": "change"}, "change_field",
-                            change_field="role")
+                            change_field="name")
     assert slots["change_field"] is None and said == ["utter_invalid_choice"]

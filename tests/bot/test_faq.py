@@ -41,4 +41,4 @@ async def test_faq_answer_in_english(chat):
 
 async def test_a_professional_who_wants_to_register_someone_gets_the_referral_path(chat):
     await chat("ik ben hulpverlener en wil iemand aanmelden")
-    assert "als je cliënt ermee instemt" in chat.text and "Bij welke organisatie werk je?" in chat.text
+    assert "of je cliënt ermee instemt" in chat.text and "Weet je cliënt van deze aanmelding" in chat.text

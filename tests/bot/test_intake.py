@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.bot.helpers import answer_until_summary, asks, outbox, stored
+from tests.bot.helpers import Chat, answer_until_summary, asks, outbox, stored
 from tests.intake_script import BUTTONS, CODE, QUESTION
 
-pytestmark = pytest.mark.asyncio(scope="session")
+pytestmark = pytest.mark.session_loop
 
 
 async def test_welcome_is_short_and_offers_five_ways(chat):
@@ -22,16 +22,19 @@ async def test_welcome_is_short_and_offers_five_ways(chat):
 
 async def test_full_intake_by_buttons_is_handed_off_and_wiped(chat, backend):
     await chat("/start_registration")
-    assert "Bijna alles mag je overslaan" in chat.text and asks(chat.text, "role")
+    assert "8 of 9 korte vragen" in chat.text and "Bijna alles mag je overslaan" in chat.text
+    assert asks(chat.text, "role") and chat.payload("Bel me liever terug") == "/request_callback"
     assert {"Sla over", "Weet ik niet"} <= {b["title"] for b in chat.buttons}
     summary = await answer_until_summary(chat, BUTTONS)
     for words in ("Het overkwam mij", "Seksueel grensoverschrijdend gedrag", "Bij een sportclub of vereniging",
-                  "Meer dan 5 jaar geleden", "Berichten via de bemiddelaar", "Noor", "+31612345678",
-                  "Noor@example.org", "Middag", "Utrecht"):
+                  "Noor", "+31612345678", "Middag", "Utrecht"):
         assert words in summary
-    assert "sport_club" not in summary and "over_5_years" not in summary
+    assert "sport_club" not in summary and "E-mail" not in summary  # a number was given: no address asked
     await chat(chat.payload("Klopt"))
-    assert asks(chat.text, "consent") and "5 jaar" in chat.text and "AVG" in chat.text
+    # Who reads it, how long it is kept, how to have it erased, and what "Nee" does.
+    assert asks(chat.text, "consent") and "één bemiddelaar" in chat.text
+    assert "5 jaar" in chat.text and "AVG" in chat.text and "laten wissen" in chat.text
+    assert "Kies je Nee? Dan sturen we niets" in chat.text
     await chat(chat.payload("Ja, ik geef toestemming"))
     reference = CODE.search(chat.text).group(0)
     if backend.up:
@@ -44,7 +47,9 @@ async def test_full_intake_by_buttons_is_handed_off_and_wiped(chat, backend):
     state, record = stored(backend, reference)
     assert state == ("delivered" if backend.up else "pending")
     assert (record["role"], record["setting"], record["phone"], record["email"], record["voicemail_ok"]) == (
-        "affected", "sport_club", "+31612345678", "Noor@example.org", "no")
+        "affected", "sport_club", "+31612345678", None, "no")
+    # Left to the mediator's intake talk.
+    assert [record[f] for f in ("when_happened", "other_party_known", "procedures", "contact_form")] == ["unknown"] * 4
     assert record["consent"] is True and record["consent_version"] == "2026-11-v1" and record["kind"] == "registration"
     slots = await chat.slots()
     for slot in ("phone", "email", "name", "description", "role", "consent", "summary_ok"):
@@ -57,21 +62,26 @@ async def test_intake_by_free_text(chat):
     await chat("ik ben degene die het overkwam")
     assert asks(chat.text, "event_kind")
     await chat("een verkeersongeluk")
-    assert asks(chat.text, "setting")
-    await chat("mijn baas")
-    assert asks(chat.text, "when_happened")
-    await chat("vorig jaar")
-    assert asks(chat.text, "other_party_known")
+    assert asks(chat.text, "description")  # where it happened is asked only for sexual boundary-crossing
     slots = await chat.slots()
-    assert (slots["role"], slots["event_kind"], slots["setting"], slots["when_happened"]) == (
-        "affected", "traffic", "work", "1_12_months")
+    assert (slots["role"], slots["event_kind"], slots["setting"]) == ("affected", "traffic", None)
+
+    other = Chat(chat.agent)
+    await other("ik wil me aanmelden")
+    await other("ik heb het gezien")
+    await other('/inform{"event_kind":"sexual_boundary"}')
+    assert asks(other.text, "setting")
+    await other("mijn baas")
+    assert asks(other.text, "description")
+    slots = await other.slots()
+    assert (slots["role"], slots["event_kind"], slots["setting"]) == ("witness", "sexual_boundary", "work")
 
 
 async def test_skip_everything_skippable(chat, backend):
     await chat("/start_registration")
     skips = {q: "/skip" for q in QUESTION} | {"phone": "0301234567", "voicemail_ok": "/dont_know"}
     summary = await answer_until_summary(chat, skips)
-    assert summary.count("niet ingevuld") == 13  # every question but the phone number
+    assert summary.count("niet ingevuld") == 7  # every question asked but the phone number
     assert "+31301234567" in summary
     await chat("/affirm")
     await chat("/affirm")
@@ -104,7 +114,7 @@ async def test_a_worry_about_the_number_at_the_phone_question_gets_the_answer_ab
     assert "Dat nummer herken ik niet" not in chat.text and "blijft tussen jou, de ander" not in chat.text
     assert (await chat.slots())["phone"] is None
     await chat("06 12345678")
-    assert asks(chat.text, "email") and (await chat.slots())["phone"] == "+31612345678"
+    assert asks(chat.text, "voicemail_ok") and (await chat.slots())["phone"] == "+31612345678"
 
 
 async def answer_until_summary_or(chat, answers, stop_at):
@@ -153,12 +163,22 @@ async def test_free_text_answers_are_kept_and_a_question_there_is_answered(chat)
     await chat("Noor")
     assert asks(chat.text, "phone")
     await chat("06 12345678")
-    assert asks(chat.text, "email")
-    await chat("noor@example.org")
     assert asks(chat.text, "voicemail_ok")
     slots = await chat.slots()
     assert (slots["description"], slots["name"], slots["phone"], slots["email"]) == (
-        story, "Noor", "+31612345678", "noor@example.org")
+        story, "Noor", "+31612345678", None)
+
+
+async def test_e_mail_instead_of_a_phone_number(chat):
+    await chat("/start_registration")
+    await answer_until_summary_or(chat, BUTTONS, stop_at="phone")
+    await chat(chat.payload("Liever via e-mail"))
+    assert asks(chat.text, "email")
+    await chat("noor@example.org")
+    assert asks(chat.text, "email_ok")
+    summary = await answer_until_summary(chat, BUTTONS)
+    assert "noor@example.org" in summary and "Mail sturen mag: Ja" in summary
+    assert "Bericht inspreken" not in summary and "Bellen het liefst" not in summary
 
 
 async def test_keyboard_mash_is_not_consent(chat):

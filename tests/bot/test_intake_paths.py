@@ -6,14 +6,13 @@ import pytest
 from tests.bot.helpers import asks, stored
 from tests.intake_script import CODE
 
-pytestmark = pytest.mark.asyncio(scope="session")
+pytestmark = pytest.mark.session_loop
 
 
 async def test_callback_path(chat, backend):
     await chat("/request_callback")
-    assert "belt je voor een eerste gesprek" in chat.text and "Hoe mogen we je noemen?" in chat.text
-    await chat("liever niet")
-    assert "Op welk nummer kunnen we je bellen?" in chat.text
+    assert "belt je voor een eerste gesprek" in chat.text and "3 korte vragen" in chat.text
+    assert asks(chat.text, "phone") and not asks(chat.text, "name")
     await chat("06 12345678")
     assert asks(chat.text, "voicemail_ok")
     await chat("/affirm")
@@ -34,24 +33,36 @@ async def test_callback_path(chat, backend):
 async def test_callback_without_number_is_not_possible(chat):
     await chat("/request_callback")
     await chat("/skip")
-    await chat("/skip")
-    assert "hebben we je nummer nodig" in chat.text and "Op welk nummer kunnen we je bellen?" in chat.text
+    assert "hebben we je nummer nodig" in chat.text and asks(chat.text, "phone")
+
+
+async def test_the_call_back_is_the_short_way_from_the_start_of_the_intake(chat):
+    await chat("/start_registration")
+    await chat(chat.payload("Bel me liever terug"))
+    assert "3 korte vragen" in chat.text and asks(chat.text, "phone")
+    await chat("06 12345678")
+    assert asks(chat.text, "voicemail_ok")
+    await chat("/affirm")
+    await chat('/inform{"call_time":"any"}')
+    assert asks(chat.text, "summary") and "Jouw rol" not in chat.text
 
 
 async def test_referral_path(chat, backend):
     await chat("/register_for_client")
-    assert "cliënt" in chat.text and "Bij welke organisatie werk je?" in chat.text
+    # The client's consent comes first.
+    assert "Weet je cliënt van deze aanmelding" in chat.text and "Bij welke organisatie" not in chat.text
+    await chat("/dont_know")
+    assert "alleen aanmelden als die persoon het goed vindt" in chat.text
+    await chat("/affirm")
+    assert "Bij welke organisatie werk je?" in chat.text
     await chat("Slachtofferhulp Utrecht")
     await chat("Kim de Vries")
     assert "Op welk nummer ben je bereikbaar?" in chat.text
     await chat("/skip")
     await chat("kim@example.org")
-    assert "Weet je cliënt van deze aanmelding" in chat.text
-    await chat("/deny")
-    assert "alleen aanmelden als die persoon het goed vindt" in chat.text
-    await chat("/affirm")
     assert "Om wat voor gebeurtenis gaat het bij je cliënt?" in chat.text
     await chat("/skip")
+    assert "in de regio van je cliënt" in chat.text
     await chat('/inform{"region":"zeeland"}')
     assert asks(chat.text, "summary") and "Slachtofferhulp Utrecht" in chat.text and "Zeeland" in chat.text
     assert "E-mail is OK" not in chat.text
@@ -60,6 +71,17 @@ async def test_referral_path(chat, backend):
     _, record = stored(backend, CODE.search(chat.text).group(0))
     assert (record["role"], record["on_behalf"], record["client_consent"]) == ("professional", True, True)
     assert record["referrer_organisation"] == "Slachtofferhulp Utrecht" and record["event_kind"] == "unknown"
+
+
+async def test_a_referral_without_the_clients_consent_yet_ends_kindly(chat):
+    await chat("/register_for_client")
+    await chat(chat.payload("Nee, nog niet"))
+    assert "Vraag het eerst aan je cliënt" in chat.text and "030 234 00 45" in chat.text
+    assert "Weet je cliënt" not in chat.text and "Bij welke organisatie" not in chat.text
+    slots = await chat.slots()
+    assert slots["client_consent"] is None and slots["requested_slot"] is None
+    await chat("/greet")  # the form is over: the next message is not an answer
+    assert "chatbot van Perspectief Herstelbemiddeling" in chat.text
 
 
 @pytest.mark.parametrize("words", ["stop", "laat maar", "ik wil dit niet meer", "hou op"])
@@ -99,7 +121,7 @@ async def test_crisis_pauses_the_form_and_resume_picks_it_up(chat):
     await chat("/resume_form")
     assert asks(chat.text, "event_kind")
     await chat('/inform{"event_kind":"violence"}')
-    assert asks(chat.text, "setting")
+    assert asks(chat.text, "description")
 
 
 async def test_faq_inside_the_form_is_answered_and_the_form_goes_on(chat):

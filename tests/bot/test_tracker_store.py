@@ -38,7 +38,7 @@ async def test_a_conversation_is_forgotten_an_hour_after_its_last_turn(clocked_c
     assert "Wat is er gebeurd?" in chat.text
     clock.now += 3599  # 59:59 later the form goes on where it was
     await chat('/inform{"event_kind":"traffic"}')
-    assert "Waar gebeurde het?" in chat.text
+    assert "in je eigen woorden" in chat.text
     assert (await chat.slots())["event_kind"] == "traffic"
 
     clock.now += 3600

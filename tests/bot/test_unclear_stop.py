@@ -31,11 +31,11 @@ def test_a_sure_stop_stays_and_payloads_are_left_alone():
 
 @pytest.mark.session_loop
 async def test_a_name_at_the_name_question_is_taken_as_the_name(chat):
-    await chat("/request_callback")
-    for _ in range(3):
+    await chat("/start_registration")
+    for _ in range(4):
         if "Hoe mogen we je noemen?" in chat.text:
             break
-        await chat("/affirm")
+        await chat("/skip")
     assert "Hoe mogen we je noemen?" in chat.text
     await chat("Ilse-Vandermeulen")
     assert "Ik ben gestopt" not in chat.text

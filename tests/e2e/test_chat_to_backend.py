@@ -19,7 +19,7 @@ def test_registration_through_chat_reaches_staff(full_stack, sender):
     item = next(i for i in listing["items"] if i["reference"] == reference)
     record = httpx.get(f"{full_stack.backend_url}/api/registrations/{item['id']}", headers=headers, timeout=10).json()
     assert record["source"] == "chat" and record["kind"] == "registration"
-    assert record["phone"] == "+31648765432" and record["email"] == "ilse.vdm@voorbeeld-e2e.nl"
+    assert record["phone"] == "+31648765432" and record["email"] is None  # a number: no address asked
     assert record["name"] == SECRET_VALUES["name"] and record["description"] == SECRET_VALUES["description"]
     assert record["role"] == "affected" and record["region"] == "utrecht" and record["consent"] is True
 
@@ -59,7 +59,6 @@ def test_typed_text_with_a_leading_slash_is_text_and_never_logged(full_stack, se
             break
         text = "\n".join(r.get("text", "") for r in full_stack.chat(sender, answers[question]))
     assert "Noor-Schuinstreep" in text and "/Noor" not in text and "+31647654321" in text
-    assert "noor.schuin@voorbeeld-e2e.nl" in text
 
     # Payload look-alikes that are not ours: typed text too, never an error.
     for message in ('/change_answer{"field":"Noor-Schuinstreep"}', "/stop@0.1 Noor-Schuinstreep", "/noor", "/"):

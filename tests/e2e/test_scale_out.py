@@ -103,7 +103,7 @@ def test_gateway_spreads_turns_and_survives_a_process_going_away(two_rasa):
     assert asked(text) == "event_kind"
 
     two_rasa.processes["rasa1"].stop()
-    for expected in ("setting", "when_happened", "other_party_known"):
+    for expected in ("setting", "description", "name"):
         text = say(chat, sender, answer(text))  # every other turn first meets the stopped process
         assert asked(text) == expected
     assert "refused the connection" in two_rasa.processes["backend"].log_text()
