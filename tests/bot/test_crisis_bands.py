@@ -87,7 +87,7 @@ def test_button_payloads_are_left_alone():
     assert message.get("intent")["name"] == "faq"
 
 
-# --- the trained model, on the examples named in issue 17 ---------------------------------------------------------
+# --- the trained model, on examples people outside the project wrote ------------------------------------------------
 async def parsed(agent, text: str) -> tuple[str, set[str]]:
     result = await agent.parse_message(text)
     return result["intent"]["name"], {e["value"] for e in result["entities"] if e["entity"] == "crisis_type"}

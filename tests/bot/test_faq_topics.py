@@ -1,4 +1,4 @@
-"""The questions people go on to ask (issue 17, section 4) and the answers fixed for truth (section 3), on the
+"""The questions people go on to ask and the answers fixed for truth, on the
 trained model. Every question here is worded differently from the training examples in data/nlu/faq.yml."""
 from __future__ import annotations
 
