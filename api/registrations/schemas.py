@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal, TypeAlias
 
 from pydantic import (
     AfterValidator,
@@ -20,37 +20,48 @@ from pydantic import (
 from api.core.ids import Id
 from api.registrations.constants import Status
 from api.registrations.contact import normalise_email, normalise_phone
-from contract import MAX_LENGTH, REFERENCE_PATTERN
+from contract import CHOICES, MAX_LENGTH, REFERENCE_PATTERN, UNKNOWN
 
-# The record's closed fields, as the contract (contract/registration.yml, which the action server reads too)
-# lists them: written out so they are types and enums in the OpenAPI schema alike; tests/api/test_openapi.py
-# compares them with the contract.
-Kind = Literal["registration", "callback"]
-Source = Literal["chat", "webform"]
-Role = Literal["affected", "caused", "close_one", "witness", "organisation", "professional", "unknown"]
-EventKind = Literal[
-    "sexual_boundary", "sexual_violence", "violence", "domestic_violence", "traffic", "theft_burglary", "medical",
-    "other", "unknown"]
-Setting = Literal[
-    "work", "education", "sport_club", "public_transport", "online", "home_family", "care_therapy", "other",
-    "unknown"]
-WhenHappened = Literal["under_1_month", "1_12_months", "1_5_years", "over_5_years", "unknown"]
-OtherPartyKnown = Literal["yes", "no", "unknown"]
-Procedures = Literal["police_report", "criminal_case", "disciplinary_or_complaint", "none", "unknown"]
-ContactForm = Literal["conversation", "letters", "shuttle", "video_message", "group_meeting", "unknown"]
-VoicemailOk = Literal["yes", "no", "unknown"]
-EmailOk = Literal["yes", "no", "unknown"]
-CallTime = Literal["morning", "afternoon", "evening", "any", "unknown"]
-Region = Literal[
-    "drenthe", "flevoland", "friesland", "gelderland", "groningen", "limburg", "noord-brabant", "noord-holland",
-    "overijssel", "utrecht", "zeeland", "zuid-holland", "abroad", "unknown"]
-Language = Literal["nl", "en"]
+# The record's closed fields take their values from the contract (contract/registration.yml, which the action
+# server reads too): a Literal of the contract's tuple validates them and lists them as enums in the OpenAPI
+# description. mypy cannot read a Literal built from data, so it sees the plain str they are.
+if TYPE_CHECKING:
+    Kind: TypeAlias = str
+    Source: TypeAlias = str
+    Role: TypeAlias = str
+    EventKind: TypeAlias = str
+    Setting: TypeAlias = str
+    WhenHappened: TypeAlias = str
+    OtherPartyKnown: TypeAlias = str
+    Procedures: TypeAlias = str
+    ContactForm: TypeAlias = str
+    VoicemailOk: TypeAlias = str
+    EmailOk: TypeAlias = str
+    CallTime: TypeAlias = str
+    Region: TypeAlias = str
+    Language: TypeAlias = str
+    ContactFormUsed: TypeAlias = str
+else:
+    Kind = Literal[CHOICES["kind"]]
+    Source = Literal[CHOICES["source"]]
+    Role = Literal[CHOICES["role"]]
+    EventKind = Literal[CHOICES["event_kind"]]
+    Setting = Literal[CHOICES["setting"]]
+    WhenHappened = Literal[CHOICES["when_happened"]]
+    OtherPartyKnown = Literal[CHOICES["other_party_known"]]
+    Procedures = Literal[CHOICES["procedures"]]
+    ContactForm = Literal[CHOICES["contact_form"]]
+    VoicemailOk = Literal[CHOICES["voicemail_ok"]]
+    EmailOk = Literal[CHOICES["email_ok"]]
+    CallTime = Literal[CHOICES["call_time"]]
+    Region = Literal[CHOICES["region"]]
+    Language = Literal[CHOICES["language"]]
+    # The forms of contact a mediation used: the record's forms but "unknown", alphabetical.
+    ContactFormUsed = Literal[tuple(sorted(form for form in CHOICES["contact_form"] if form != UNKNOWN))]
 # The outcome recorded at closing (the categories of the foundation's annual report).
 Initiative = Literal["affected", "caused", "other"]  # who asked for mediation: the one it happened to (or the
 # bereaved), the one who caused it, or a witness or other person involved
 DeclineCategory = Literal["duplicate", "out_of_scope", "no_other_party_details", "awaiting_prosecutor", "other"]
-# The forms of contact a mediation used: the record's forms but "unknown", alphabetical.
-ContactFormUsed = Literal["conversation", "group_meeting", "letters", "shuttle", "video_message"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SOMETHING = r"[^\s\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]"
