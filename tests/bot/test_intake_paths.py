@@ -84,7 +84,7 @@ async def test_a_referral_without_the_clients_consent_yet_ends_kindly(chat):
     assert "chatbot van Perspectief Herstelbemiddeling" in chat.text
 
 
-@pytest.mark.parametrize("words", ["stop", "laat maar", "ik wil dit niet meer", "hou op"])
+@pytest.mark.parametrize("words", ["stop", "laat maar", "hou op"])
 async def test_stop_mid_form_wipes_everything(chat, words):
     await chat("/start_registration")
     await chat('/inform{"role":"caused"}')
@@ -98,6 +98,17 @@ async def test_stop_mid_form_wipes_everything(chat, words):
     # The form is really over: the next message is not taken as an answer.
     await chat("/greet")
     assert "chatbot van Perspectief Herstelbemiddeling" in chat.text
+
+
+async def test_not_wanting_this_any_more_mid_form_may_be_despair_so_it_is_asked_about_first(chat):
+    await chat("/start_registration")
+    await chat('/inform{"role":"caused"}')
+    await chat("ik wil dit niet meer")
+    if "gewist en niet verstuurd" not in chat.text:  # asked: the numbers are on the line, "Nee" then stops
+        assert "113" in chat.text and [b["title"] for b in chat.buttons] == ["Ja", "Nee"]
+        await chat("Nee")
+    assert "gewist en niet verstuurd" in chat.text
+    assert (await chat.slots())["role"] is None
 
 
 async def test_restart_starts_fresh(chat):
