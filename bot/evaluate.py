@@ -12,7 +12,6 @@ Three kinds of held-out data, never part of training data:
 from __future__ import annotations
 
 import asyncio
-import logging
 import statistics
 import sys
 from dataclasses import dataclass
@@ -110,14 +109,6 @@ def readability() -> dict:
 
 
 # --- NLU -------------------------------------------------------------------------------------------
-def load_agent():
-    from rasa.core.agent import Agent
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_structlog(logging.WARNING)
-    return Agent.load(str(MODEL))
-
-
 async def predict(agent, examples: list[Example]) -> list[tuple[str, str]]:
     """(intent, full retrieval label) the model gives each example."""
     out = []
@@ -287,9 +278,12 @@ def print_blind(scores: dict, show: bool, label: str = "blind") -> None:
 def main() -> int:
     show = "--show" in sys.argv
     read = readability()
-    agent = load_agent()
-    nlu = asyncio.run(nlu_scores(agent))
-    scores = asyncio.run(blind_scores(agent))
+    # One agent for parsing and for the two sign-up walks (which need the action server).
+    with intake_turns.agent_with_actions(MODEL) as agent:
+        nlu = asyncio.run(nlu_scores(agent))
+        scores = asyncio.run(blind_scores(agent))
+        dev = asyncio.run(blind_scores(agent, DEV)) if "--dev" in sys.argv else None
+        turns = asyncio.run(intake_turns.count_turns(agent))
     print(f"held-out examples        {nlu['examples']}")
     print(f"intent F1 (weighted)     {nlu['intent_f1']:.3f}   bar >= {MIN_INTENT_F1}")
     print(f"response-selector F1     {nlu['response_f1']:.3f}   bar >= {MIN_RESPONSE_F1}")
@@ -303,15 +297,15 @@ def main() -> int:
         for want, got in nlu["response_errors"]:
             print(f"  faq     {want:>24} -> {got}")
     print_blind(scores, show)
-    if "--dev" in sys.argv:
-        print_blind(asyncio.run(blind_scores(agent, DEV)), show, "dev")
+    if dev is not None:
+        print_blind(dev, show, "dev")
     regressions, misses = blind_failures(scores)
     for message in misses:
         print(f"TARGET NOT MET: {message}")
     failed = failures(nlu, read) + regressions
     for message in failed:
         print(f"FAIL: {message}")
-    print(intake_turns.measure(MODEL).line())
+    print(turns.line())
     print("OK" if not failed else f"{len(failed)} bar(s) missed")
     return 1 if failed else 0
 

@@ -1,16 +1,18 @@
 """How long the two ways to sign up are: bot turns (one bot reply to one visitor message) from the first message
 until the hand-off is confirmed with a reference code, every question answered.
 
-`make eval` prints them (measure()); tests/bot/test_intake_turns.py holds them to the targets with the agent
-of the conversation tests (count_turns())."""
+`make eval` prints them (count_turns() on the agent of agent_with_actions(), which it also parses with);
+tests/bot/test_intake_turns.py holds them to the targets with the agent of the conversation tests."""
 from __future__ import annotations
 
-import asyncio
 import logging
 import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tests.intake_script import BUTTONS, CODE, asked
 
@@ -53,8 +55,9 @@ async def count_turns(agent) -> Turns:
     return Turns(await walk(agent, OPENINGS["registration"]), await walk(agent, OPENINGS["callback"]))
 
 
-def measure(model: Path) -> Turns:
-    """Load `model` with an action server of its own (hand-offs go to a throw-away outbox) and count."""
+@contextmanager
+def agent_with_actions(model: Path) -> Iterator[Any]:
+    """`model` loaded with an action server of its own (hand-offs go to a throw-away outbox)."""
     from rasa.core.agent import Agent
     from rasa.utils.endpoints import EndpointConfig
     from rasa.utils.log_utils import configure_structlog
@@ -70,11 +73,6 @@ def measure(model: Path) -> Turns:
         proc, webhook = stack.start_actions(work, f"http://127.0.0.1:{stack.free_port()}", work / "outbox.sqlite3")
         try:
             secret = {"X-Intake-Secret": stack.TEST_ENV["INTAKE_BOT_SECRET"]}
-            agent = Agent.load(str(model), action_endpoint=EndpointConfig(webhook, headers=secret))
-            loop = asyncio.new_event_loop()
-            try:
-                return loop.run_until_complete(count_turns(agent))
-            finally:
-                loop.close()
+            yield Agent.load(str(model), action_endpoint=EndpointConfig(webhook, headers=secret))
         finally:
             proc.stop()
