@@ -49,7 +49,8 @@ class CrisisDetector(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         # The bands are set in config.yml; `python -m bot.nlu.crisis_model` prints what they mean on the corpus.
-        return {"corpus": "data/crisis", "sure": 0.85, "unsure": 0.2, "lexicon_confirm": 0.1, "random_seed": 42}
+        return {"corpus": "data/crisis", "sure": 0.85, "unsure": 0.2, "lexicon_confirm": 0.1, "sentence_weight": 2.0,
+                "random_seed": 42}
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
@@ -75,7 +76,7 @@ class CrisisDetector(GraphComponent):
         # Every NLU example that is not a crisis is an ordinary message too (questions, answers, greetings).
         ordinary = ordinary_examples((m.get(TEXT), m.get(INTENT)) for m in training_data.intent_examples)
         examples = read_corpus(_folder(self.config)) + ordinary
-        self.model = CrisisModel(self.config["random_seed"]).fit(examples)
+        self.model = CrisisModel(self.config["random_seed"], self.config["sentence_weight"]).fit(examples)
         with self._storage.write_to(self._resource) as folder:
             joblib.dump(self.model, folder / MODEL_FILE)
         return self._resource

@@ -2,7 +2,8 @@
 
 Trained on a corpus of its own (data/crisis/*.tsv: crisis messages by kind, and ordinary messages that speak of
 the same themes without an emergency now) plus every non-crisis example of the NLU training data. A linear model
-over character and word n-grams: char n-grams carry Dutch compounds, chat spelling and typos; words carry phrasing.
+over character and word n-grams and a sentence embedding: char n-grams carry Dutch compounds, chat spelling and typos;
+words carry phrasing; the embedding (sentences.py) carries meaning in words no example used.
 Before vectorising, cue words (crisis_lexicon.cue_tokens) are added for tense and time, negation, means and who the
 message is about, so that "hij sloeg me toen" and "hij slaat me nu" differ in more than one character.
 
@@ -17,11 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy.sparse import hstack
+from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from bot.nlu.crisis_lexicon import CRISIS_TYPES, cue_tokens, normalise
+from bot.nlu.sentences import embed
 
 NONE = "none"
 # The corpus' kind names -> the crisis types the answers are keyed by (actions/safety.py).
@@ -73,18 +75,21 @@ class CrisisModel:
     would get four fifths of its probability spread over the crisis kinds.
     """
 
-    def __init__(self, seed: int = 42) -> None:
+    def __init__(self, seed: int = 42, sentence_weight: float = 2.0) -> None:
         self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)
         self.words = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), min_df=1, sublinear_tf=True,
                                      token_pattern=r"(?u)\b\w[\w']*\b")
         self.is_crisis = LogisticRegression(C=8.0, max_iter=3000, random_state=seed)
         self.kind = LogisticRegression(C=8.0, max_iter=3000, class_weight="balanced", random_state=seed)
+        self.sentence_weight = sentence_weight
 
     def _features(self, texts: Iterable[str], fit: bool = False):
+        texts = list(texts)
+        sentences = csr_matrix(embed(texts) * self.sentence_weight)
         texts = [prepared(t) for t in texts]
         if fit:
-            return hstack([self.chars.fit_transform(texts), self.words.fit_transform(texts)]).tocsr()
-        return hstack([self.chars.transform(texts), self.words.transform(texts)]).tocsr()
+            return hstack([self.chars.fit_transform(texts), self.words.fit_transform(texts), sentences]).tocsr()
+        return hstack([self.chars.transform(texts), self.words.transform(texts), sentences]).tocsr()
 
     def fit(self, examples: list[Example]) -> CrisisModel:
         features = self._features([e.text for e in examples], fit=True)

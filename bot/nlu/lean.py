@@ -1,10 +1,10 @@
-"""Rasa's DIETClassifier, ResponseSelector and sparse featurizers, minus work whose result nobody uses.
+"""Rasa's DIETClassifier and sparse featurizers, minus work whose result nobody uses.
 
 Classifying button payloads: Rasa's RegexMessageHandler unpacks a payload ("/inform{...}") at the end of the
-pipeline and replaces whatever a classifier said about it; each of the two models costs about a tenth of Rasa's
-CPU per message (docs/PERFORMANCE.md). The lean classes skip such messages: DIET leaves "not understood" (confidence 0),
-which is also the outcome when a payload names no known intent. The lean featurizers skip them too: only the two
-classifiers read the features. Typed messages and training are unchanged.
+pipeline and replaces whatever a classifier said about it; DIET costs about a tenth of Rasa's CPU per message
+(docs/PERFORMANCE.md). The lean classes skip such messages: DIET leaves "not understood" (confidence 0),
+which is also the outcome when a payload names no known intent. The lean featurizers skip them too: only DIET reads
+the features. Typed messages and training are unchanged.
 
 A training step on load: Rasa builds each model's variables by running one training step (tracing the whole
 training graph: most of Rasa's start) and then overwrites them with the saved weights. `restore` reads the saved
@@ -21,11 +21,9 @@ from rasa.nlu.classifiers.diet_classifier import DIETClassifier
 from rasa.nlu.extractors.extractor import EntityTagSpec
 from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
 from rasa.nlu.featurizers.sparse_featurizer.lexical_syntactic_featurizer import LexicalSyntacticFeaturizer
-from rasa.nlu.selectors.response_selector import ResponseSelector
 from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.utils.tensorflow.constants import USE_TEXT_AS_LABEL
 from rasa.utils.tensorflow.model_data import RasaModelData
 from rasa.utils.tensorflow.models import RasaModel
 
@@ -75,19 +73,6 @@ class LeanDIETClassifier(DIETClassifier):
         for message in filter(is_payload, messages):
             message.set(INTENT, dict(NOT_UNDERSTOOD), add_to_output=True)
             message.set(INTENT_RANKING_KEY, [], add_to_output=True)
-        return messages
-
-
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class LeanResponseSelector(ResponseSelector):
-    @classmethod
-    def _load_model_class(cls, tf_model_file, model_data_example, label_data, entity_tag_specs, config,
-                          finetune_mode=False) -> RasaModel:
-        return restore(cls.model_class(config[USE_TEXT_AS_LABEL]), tf_model_file, model_data_example, label_data,
-                       entity_tag_specs, config, finetune_mode)
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        super().process(typed(messages))
         return messages
 
 

@@ -7,7 +7,6 @@ import time
 import pytest
 from rasa.core.agent import Agent
 from rasa.nlu.classifiers.diet_classifier import DIETClassifier
-from rasa.nlu.selectors.response_selector import ResponseSelector
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -17,7 +16,6 @@ from bot.nlu.lean import (
     LeanCountVectorsFeaturizer,
     LeanDIETClassifier,
     LeanLexicalSyntacticFeaturizer,
-    LeanResponseSelector,
 )
 from tests import stack
 
@@ -33,7 +31,6 @@ def summary(parsed: dict) -> tuple:
 
 async def test_restored_models_predict_as_rasas_own_load(agent, monkeypatch):
     monkeypatch.setattr(LeanDIETClassifier, "_load_model_class", DIETClassifier.__dict__["_load_model_class"])
-    monkeypatch.setattr(LeanResponseSelector, "_load_model_class", ResponseSelector.__dict__["_load_model_class"])
     started = time.monotonic()
     rasas = Agent.load(str(stack.MODEL))
     print(f"model loaded Rasa's way in {time.monotonic() - started:.0f} s")

@@ -1,0 +1,105 @@
+"""The intent of every typed message and, for a question, its FAQ answer: topic_model.TopicModel in Rasa's graph.
+
+It sets what Rasa's DIETClassifier and ResponseSelector would (the intent, its ranking, the `faq` answer with its
+confidence and ranking), after DIET, which still finds the entities. The thresholds that turn an unsure reading into
+"not understood" stay where they were: FallbackClassifier (intent) and doubt.UnsureFaqFallback (answer).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import joblib
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import (
+    RESPONSE_SELECTOR_PREDICTION_KEY,
+    RESPONSE_SELECTOR_PROPERTY_NAME,
+    RESPONSE_SELECTOR_RANKING_KEY,
+    RESPONSE_SELECTOR_RESPONSES_KEY,
+    RESPONSE_SELECTOR_RETRIEVAL_INTENTS,
+    RESPONSE_SELECTOR_UTTER_ACTION_KEY,
+)
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    INTENT_RESPONSE_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.lean import typed
+from bot.nlu.topic_model import Reading, TopicModel
+
+MODEL_FILE = "topic_model.joblib"
+RANKING_LENGTH = 10
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class TopicClassifier(GraphComponent):
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"c": 16.0, "sentence_weight": 1.0, "random_seed": 42}
+
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+                 model: TopicModel | None = None, retrieval_intents: list[str] | None = None) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self._storage, self._resource = model_storage, resource
+        self.model, self.retrieval_intents = model, retrieval_intents or []
+
+    @classmethod
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> TopicClassifier:
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> TopicClassifier:
+        with model_storage.read_from(resource) as folder:
+            model, retrieval_intents = joblib.load(folder / MODEL_FILE)
+        return cls(config, model_storage, resource, model, retrieval_intents)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [m for m in training_data.intent_examples if m.get(TEXT)]
+        labels = [m.get(INTENT_RESPONSE_KEY) or m.get(INTENT) for m in examples]
+        self.model = TopicModel(self.config["c"], self.config["sentence_weight"], self.config["random_seed"])
+        self.model.fit([m.get(TEXT) for m in examples], labels)
+        self.retrieval_intents = sorted(training_data.retrieval_intents)
+        with self._storage.write_to(self._resource) as folder:
+            joblib.dump((self.model, self.retrieval_intents), folder / MODEL_FILE)
+        return self._resource
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        messages_typed = typed(messages)  # a payload's intent is Rasa's RegexMessageHandler's to set
+        if not messages_typed or self.model is None:
+            return messages
+        for message, reading in zip(messages_typed, self.model.read([m.get(TEXT) for m in messages_typed]),
+                                    strict=True):
+            self._set(message, reading)
+        return messages
+
+    def _set(self, message: Message, reading: Reading) -> None:
+        ranking = [{INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: p} for name, p in reading.intents[:RANKING_LENGTH]]
+        message.set(INTENT, ranking[0], add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        selectors = {RESPONSE_SELECTOR_RETRIEVAL_INTENTS: self.retrieval_intents}
+        for retrieval_intent in self.retrieval_intents:
+            answers = [(key, p) for key, p in reading.answers if key.split("/", 1)[0] == retrieval_intent]
+            if not answers:
+                continue
+            key, p = answers[0]
+            selectors[retrieval_intent] = {
+                RESPONSE_SELECTOR_PREDICTION_KEY: {
+                    RESPONSE_SELECTOR_RESPONSES_KEY: [], PREDICTED_CONFIDENCE_KEY: p, INTENT_RESPONSE_KEY: key,
+                    RESPONSE_SELECTOR_UTTER_ACTION_KEY: f"utter_{key}"},
+                RESPONSE_SELECTOR_RANKING_KEY: [{PREDICTED_CONFIDENCE_KEY: p, INTENT_RESPONSE_KEY: key}
+                                                for key, p in answers[:RANKING_LENGTH]],
+            }
+        message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selectors, add_to_output=True)
