@@ -29,6 +29,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlu.crisis_lexicon import acute, ambiguous, detect
 from bot.nlu.crisis_model import CrisisModel, corpus_fingerprint, ordinary_examples, read_corpus
 from bot.nlu.lean import typed
+from bot.nlu.sentences import of_messages
 
 CRISIS_INTENT = "crisis"
 CHECK_INTENT = "crisis_check"
@@ -88,7 +89,7 @@ class CrisisDetector(GraphComponent):
         messages_typed = typed(messages)  # a payload's intent is Rasa's RegexMessageHandler's to set
         if not messages_typed or self.model is None:
             return messages
-        scores = self.model.probabilities([m.get(TEXT) or "" for m in messages_typed])
+        scores = self.model.probabilities([m.get(TEXT) or "" for m in messages_typed], of_messages(messages_typed))
         for message, (p_crisis, kind) in zip(messages_typed, scores, strict=True):
             self._decide(message, p_crisis, kind)
         return messages

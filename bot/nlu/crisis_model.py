@@ -83,9 +83,9 @@ class CrisisModel:
         self.kind = LogisticRegression(C=8.0, max_iter=3000, class_weight="balanced", random_state=seed)
         self.sentence_weight = sentence_weight
 
-    def _features(self, texts: Iterable[str], fit: bool = False):
+    def _features(self, texts: Iterable[str], fit: bool = False, embedded: np.ndarray | None = None):
         texts = list(texts)
-        sentences = csr_matrix(embed(texts) * self.sentence_weight)
+        sentences = csr_matrix((embed(texts) if embedded is None else embedded) * self.sentence_weight)
         texts = [prepared(t) for t in texts]
         if fit:
             return hstack([self.chars.fit_transform(texts), self.words.fit_transform(texts), sentences]).tocsr()
@@ -99,11 +99,11 @@ class CrisisModel:
         self.kind.fit(features[crisis], labels[crisis])
         return self
 
-    def probabilities(self, texts: list[str]) -> list[tuple[float, str]]:
-        """(P(crisis), most likely crisis type) per text."""
+    def probabilities(self, texts: list[str], embedded: np.ndarray | None = None) -> list[tuple[float, str]]:
+        """(P(crisis), most likely crisis type) per text; embedded: their sentence embeddings if the caller has them."""
         if not texts:
             return []
-        features = self._features(texts)
+        features = self._features(texts, embedded=embedded)
         p_crisis = self.is_crisis.predict_proba(features)[:, list(self.is_crisis.classes_).index(True)]
         kinds = self.kind.predict(features)
         return [(float(p), str(kind)) for p, kind in zip(p_crisis, kinds, strict=True)]

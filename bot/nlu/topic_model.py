@@ -38,8 +38,8 @@ class TopicModel:
         self.sentence_weight = sentence_weight
         self.classifier = LogisticRegression(C=c, max_iter=5000, random_state=seed)
 
-    def _features(self, texts: Sequence[str], fit: bool = False) -> csr_matrix:
-        sentences = csr_matrix(embed(texts) * self.sentence_weight)
+    def _features(self, texts: Sequence[str], fit: bool = False, embedded: np.ndarray | None = None) -> csr_matrix:
+        sentences = csr_matrix((embed(texts) if embedded is None else embedded) * self.sentence_weight)
         if fit:
             return hstack([self.chars.fit_transform(texts), self.words.fit_transform(texts), sentences]).tocsr()
         return hstack([self.chars.transform(texts), self.words.transform(texts), sentences]).tocsr()
@@ -49,12 +49,13 @@ class TopicModel:
         self.classifier.fit(self._features(texts, fit=True), np.asarray(labels))
         return self
 
-    def read(self, texts: Sequence[str]) -> list[Reading]:
+    def read(self, texts: Sequence[str], embedded: np.ndarray | None = None) -> list[Reading]:
+        """embedded: the texts' sentence embeddings when the caller has them (sentences.of_messages)."""
         if not texts:
             return []
         labels = [str(label) for label in self.classifier.classes_]
         readings = []
-        for row in self.classifier.predict_proba(self._features(texts)):
+        for row in self.classifier.predict_proba(self._features(texts, embedded=embedded)):
             intents: dict[str, float] = defaultdict(float)
             answers = []
             for label, p in zip(labels, row.tolist(), strict=True):

@@ -33,6 +33,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.lean import typed
+from bot.nlu.sentences import of_messages
 from bot.nlu.topic_model import Reading, TopicModel
 
 MODEL_FILE = "topic_model.joblib"
@@ -80,8 +81,8 @@ class TopicClassifier(GraphComponent):
         messages_typed = typed(messages)  # a payload's intent is Rasa's RegexMessageHandler's to set
         if not messages_typed or self.model is None:
             return messages
-        for message, reading in zip(messages_typed, self.model.read([m.get(TEXT) for m in messages_typed]),
-                                    strict=True):
+        readings = self.model.read([m.get(TEXT) for m in messages_typed], of_messages(messages_typed))
+        for message, reading in zip(messages_typed, readings, strict=True):
             self._set(message, reading)
         return messages
 
