@@ -24,6 +24,7 @@ from sklearn.linear_model import LogisticRegression
 
 from bot.nlu.crisis_lexicon import CRISIS_TYPES, cue_tokens, normalise
 from bot.nlu.sentences import embed
+from bot.nlu.topic_model import contiguous_transpose
 
 NONE = "none"
 # The corpus' kind names -> the crisis types the answers are keyed by (actions/safety.py).
@@ -97,6 +98,7 @@ class CrisisModel:
         crisis = labels != NONE
         self.is_crisis.fit(features, crisis)
         self.kind.fit(features[crisis], labels[crisis])
+        contiguous_transpose(self.kind)
         return self
 
     def probabilities(self, texts: list[str], embedded: np.ndarray | None = None) -> list[tuple[float, str]]:
