@@ -16,11 +16,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import joblib
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import RESPONSE_SELECTOR_PREDICTION_KEY, RESPONSE_SELECTOR_PROPERTY_NAME
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -30,12 +27,11 @@ from bot.nlu.crisis_lexicon import acute, ambiguous, detect
 from bot.nlu.crisis_model import CrisisModel, corpus_fingerprint, ordinary_examples, read_corpus
 from bot.nlu.lean import typed
 from bot.nlu.sentences import of_messages
+from bot.nlu.stored import StoredComponent
 
 CRISIS_INTENT = "crisis"
 CHECK_INTENT = "crisis_check"
 ROOT = Path(__file__).resolve().parents[2]
-MODEL_FILE = "crisis_model.joblib"
-
 
 def _folder(config: dict[str, Any]) -> Path:
     folder = Path(config["corpus"])
@@ -46,7 +42,9 @@ def _folder(config: dict[str, Any]) -> Path:
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR],
     is_trainable=True,
 )
-class CrisisDetector(GraphComponent):
+class CrisisDetector(StoredComponent):
+    MODEL_FILE = "crisis_model.joblib"
+
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         # The bands are set in config.yml; `python -m bot.nlu.crisis_model` prints what they mean on the corpus.
@@ -57,33 +55,15 @@ class CrisisDetector(GraphComponent):
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         return corpus_fingerprint(_folder({**cls.get_default_config(), **config}))
 
-    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 model: CrisisModel | None = None) -> None:
-        self.config = {**self.get_default_config(), **config}
-        self._storage, self._resource, self.model = model_storage, resource, model
-
-    @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> CrisisDetector:
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> CrisisDetector:
-        with model_storage.read_from(resource) as folder:
-            return cls(config, model_storage, resource, joblib.load(folder / MODEL_FILE))
+    def restore(self, state: CrisisModel | None) -> None:
+        self.model = state
 
     def train(self, training_data: TrainingData) -> Resource:
         # Every NLU example that is not a crisis is an ordinary message too (questions, answers, greetings).
         ordinary = ordinary_examples((m.get(TEXT), m.get(INTENT)) for m in training_data.intent_examples)
         examples = read_corpus(_folder(self.config)) + ordinary
         self.model = CrisisModel(self.config["random_seed"], self.config["sentence_weight"]).fit(examples)
-        with self._storage.write_to(self._resource) as folder:
-            joblib.dump(self.model, folder / MODEL_FILE)
-        return self._resource
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
+        return self.save(self.model)
 
     def process(self, messages: list[Message]) -> list[Message]:
         messages_typed = typed(messages)  # a payload's intent is Rasa's RegexMessageHandler's to set

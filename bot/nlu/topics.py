@@ -8,11 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import joblib
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import (
     RESPONSE_SELECTOR_PREDICTION_KEY,
     RESPONSE_SELECTOR_PROPERTY_NAME,
@@ -34,35 +31,22 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.lean import typed
 from bot.nlu.sentences import of_messages
+from bot.nlu.stored import StoredComponent
 from bot.nlu.topic_model import Reading, TopicModel
 
-MODEL_FILE = "topic_model.joblib"
 RANKING_LENGTH = 10
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class TopicClassifier(GraphComponent):
+class TopicClassifier(StoredComponent):
+    MODEL_FILE = "topic_model.joblib"
+
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {"c": 16.0, "sentence_weight": 1.0, "random_seed": 42}
 
-    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 model: TopicModel | None = None, retrieval_intents: list[str] | None = None) -> None:
-        self.config = {**self.get_default_config(), **config}
-        self._storage, self._resource = model_storage, resource
-        self.model, self.retrieval_intents = model, retrieval_intents or []
-
-    @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> TopicClassifier:
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> TopicClassifier:
-        with model_storage.read_from(resource) as folder:
-            model, retrieval_intents = joblib.load(folder / MODEL_FILE)
-        return cls(config, model_storage, resource, model, retrieval_intents)
+    def restore(self, state: tuple[TopicModel, list[str]] | None) -> None:
+        self.model, self.retrieval_intents = state or (None, [])
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if m.get(TEXT)]
@@ -70,12 +54,7 @@ class TopicClassifier(GraphComponent):
         self.model = TopicModel(self.config["c"], self.config["sentence_weight"], self.config["random_seed"])
         self.model.fit([m.get(TEXT) for m in examples], labels)
         self.retrieval_intents = sorted(training_data.retrieval_intents)
-        with self._storage.write_to(self._resource) as folder:
-            joblib.dump((self.model, self.retrieval_intents), folder / MODEL_FILE)
-        return self._resource
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
+        return self.save((self.model, self.retrieval_intents))
 
     def process(self, messages: list[Message]) -> list[Message]:
         messages_typed = typed(messages)  # a payload's intent is Rasa's RegexMessageHandler's to set
