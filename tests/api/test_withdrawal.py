@@ -131,3 +131,17 @@ def test_staff_see_ingetrokken_door_aanmelder_in_the_inbox_and_on_the_page(clien
     page = desk.get(f"/staff/aanmeldingen/{rid}").text
     assert page.count("Ingetrokken door aanmelder") >= 2  # the status, and the history line
     assert "de aanmelder, in de chat" in page
+
+
+def test_erased_after_the_retention_period_like_a_closed_one_and_counted_once(client, db):
+    from datetime import timedelta
+
+    from api.core.db import utcnow
+    from api.registrations.service import purge_closed
+
+    rid, reference = handed_off(client)
+    withdraw(client, reference)
+    assert purge_closed(db, retention_days=30).erased == 0
+    result = purge_closed(db, retention_days=30, now=utcnow() + timedelta(days=31))
+    assert result.erased == 1 and db.get(Registration, rid) is None
+    assert [(row.outcome, row.count) for row in db.scalars(select(CourseCount))] == [("withdrawn", 1)]
