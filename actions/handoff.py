@@ -26,6 +26,9 @@ FIRST_ATTEMPT_HOLD = 30.0
 ENUM_FIELDS = tuple(field for field in CHOICES if field not in ("kind", "source", "language"))
 TEXT_FIELDS = tuple(MAX_LENGTH)
 
+# The code of the last registration this conversation handed off: the only one it may withdraw (actions/withdraw.py).
+REFERENCE_SLOT = "registration_reference"
+
 log = logging.getLogger(__name__)
 
 
@@ -62,8 +65,11 @@ def build_record(form_name: str, form: CountingFormValidation, tracker: Tracker,
 
 
 def wipe(tracker: Tracker) -> list[dict]:
-    """Forget every answer; keep only the language the visitor chose."""
-    return [AllSlotsReset(), SlotSet("language", tracker.get_slot("language") or "nl")]
+    """Forget every answer; keep only the language the visitor chose, and the code of a registration this
+    conversation handed off (so it can still be withdrawn here)."""
+    events = [AllSlotsReset(), SlotSet("language", tracker.get_slot("language") or "nl")]
+    reference = tracker.get_slot(REFERENCE_SLOT)
+    return [*events, SlotSet(REFERENCE_SLOT, reference)] if reference else events
 
 
 class ActionHandoff(Action):
@@ -86,10 +92,11 @@ class ActionHandoff(Action):
         log.info("hand-off %s stored, first delivery: %s", reference, outcome.value)
         if outcome is Delivery.REJECTED:
             # Kept in the outbox's dead-letter state; it will not arrive by itself, so say so.
-            response = "utter_handoff_failed"
-        else:
-            response = "utter_handoff_delivered" if outcome is Delivery.DELIVERED else "utter_handoff_pending"
-            if form_name == "callback_form":
-                response += "_callback"
+            dispatcher.utter_message(response="utter_handoff_failed", reference=reference)
+            return wipe(tracker)
+        response = "utter_handoff_delivered" if outcome is Delivery.DELIVERED else "utter_handoff_pending"
+        if form_name == "callback_form":
+            response += "_callback"
         dispatcher.utter_message(response=response, reference=reference)
-        return wipe(tracker)
+        # Delivered or on its way: it can be withdrawn in this conversation.
+        return [*wipe(tracker), SlotSet(REFERENCE_SLOT, reference)]

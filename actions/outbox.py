@@ -1,6 +1,11 @@
 """Durable outbox of hand-offs: a record is written here (encrypted) before anything is sent, so a
 visitor's registration survives a backend outage or a restart of the action server. Items that are stuck (refused,
-or failing for `dead_after_attempts` attempts) are reported to the backend's dead-letter list, without the record."""
+or failing for `dead_after_attempts` attempts) are reported to the backend's dead-letter list, without the record.
+
+A withdrawal of a registration (the registrant's, in the chat that handed it off) is an item of its own in the same
+outbox, for the same reference. It is never sent while a hand-off of that reference is still pending here: the retry
+loop skips it (`due`), and trying it at once (`attempt`) first tries that hand-off and stops if it is not delivered.
+So a withdrawal is never lost and never overtakes its registration: deliver, then withdraw."""
 from __future__ import annotations
 
 import json
@@ -17,12 +22,14 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-from actions.backend import Delivery, deliver, report_dead_letter
+from actions.backend import Delivery, deliver, report_dead_letter, withdraw
 from actions.config import ConfigError, Settings, get_settings
 
 log = logging.getLogger(__name__)
 
 PENDING, DELIVERED, DEAD = "pending", "delivered", "dead"
+# What an item asks of the backend: create the registration of its record, or withdraw the one of its reference.
+HANDOFF, WITHDRAWAL = "handoff", "withdrawal"
 # Reasons of a dead-letter report; the outbox column `reported` holds the last one the backend stored.
 REJECTED, FAILING = "rejected", "failing"
 
@@ -37,12 +44,16 @@ CREATE TABLE IF NOT EXISTS outbox (
     last_status     INTEGER,
     created_at      REAL NOT NULL,
     updated_at      REAL NOT NULL,
-    reported        TEXT             -- NULL, or the last dead-letter reason the backend stored
+    reported        TEXT,            -- NULL, or the last dead-letter reason the backend stored
+    action          TEXT NOT NULL DEFAULT 'handoff'  -- handoff or withdrawal
 )
 """
 
 
-_ITEM_COLUMNS = "idempotency_key, reference, state, attempts, next_attempt_at, last_status, reported"
+_ITEM_COLUMNS = "idempotency_key, reference, state, attempts, next_attempt_at, last_status, reported, action"
+# A withdrawal waits while a hand-off of its reference is still pending (o: the row of the withdrawal).
+_WAITING = ("EXISTS (SELECT 1 FROM outbox h WHERE h.reference = o.reference AND h.action = 'handoff'"
+            " AND h.state = 'pending')")
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,7 @@ class Item:
     next_attempt_at: float
     last_status: int | None
     reported: str | None = None
+    action: str = HANDOFF
 
 
 class Outbox:
@@ -76,6 +88,9 @@ class Outbox:
             columns = {row[1] for row in db.execute("PRAGMA table_info(outbox)")}
             if "reported" not in columns:
                 db.execute("ALTER TABLE outbox ADD COLUMN reported TEXT")
+            # ... and one written before withdrawals the column that tells them apart (its rows are hand-offs).
+            if "action" not in columns:
+                db.execute("ALTER TABLE outbox ADD COLUMN action TEXT NOT NULL DEFAULT 'handoff'")
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -89,16 +104,27 @@ class Outbox:
             finally:
                 db.close()
 
-    def add(self, key: str, reference: str, record: dict, hold: float) -> None:
+    def add(self, key: str, reference: str, record: dict, hold: float, action: str = HANDOFF) -> None:
         """Store a record before the first delivery; the retry loop leaves it alone for `hold` seconds."""
         now = time.time()
         token = self._crypto.encrypt(json.dumps(record, separators=(",", ":")).encode())
         with self._connect() as db:
             db.execute(
                 "INSERT INTO outbox (idempotency_key, reference, payload, state, next_attempt_at, created_at,"
-                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (key, reference, token, PENDING, now + hold, now, now),
+                " updated_at, action) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (key, reference, token, PENDING, now + hold, now, now, action),
             )
+
+    def add_withdrawal(self, key: str, reference: str, hold: float) -> None:
+        """Store the withdrawal of the registration `reference` (handed off by this outbox) before it is sent."""
+        self.add(key, reference, {}, hold, WITHDRAWAL)
+
+    def pending_handoff(self, reference: str) -> str | None:
+        """The key of a hand-off of `reference` not yet delivered (nor refused), if any."""
+        with self._connect() as db:
+            row = db.execute("SELECT idempotency_key FROM outbox WHERE reference = ? AND action = ? AND state = ?"
+                             " ORDER BY created_at LIMIT 1", (reference, HANDOFF, PENDING)).fetchone()
+        return row[0] if row else None
 
     def get(self, key: str) -> Item | None:
         with self._connect() as db:
@@ -115,8 +141,10 @@ class Outbox:
     def due(self, now: float | None = None) -> list[str]:
         now = time.time() if now is None else now
         with self._connect() as db:
-            rows = db.execute("SELECT idempotency_key FROM outbox WHERE state = ? AND next_attempt_at <= ?"
-                              " ORDER BY next_attempt_at", (PENDING, now)).fetchall()
+            # Hand-offs before withdrawals, and no withdrawal while its hand-off is pending (it comes next round).
+            rows = db.execute(f"SELECT idempotency_key FROM outbox o WHERE state = ? AND next_attempt_at <= ?"
+                              f" AND NOT (action = ? AND {_WAITING}) ORDER BY action = ?, next_attempt_at",
+                              (PENDING, now, WITHDRAWAL, WITHDRAWAL)).fetchall()
         return [r[0] for r in rows]
 
     def _update(self, key: str, state: str, status: int | None, next_at: float | None = None) -> None:
@@ -138,23 +166,31 @@ class Outbox:
         item = self.get(key)
         if item is None or item.state != PENDING:
             return Delivery.DELIVERED if item and item.state == DELIVERED else Delivery.REJECTED
-        outcome, status = deliver(self.settings, key, self.record(key))
+        if item.action == WITHDRAWAL:
+            # Deliver, then withdraw: while the registration has not arrived, the withdrawal waits (unchanged).
+            handoff = self.pending_handoff(item.reference)
+            if handoff is not None and self.attempt(handoff) is not Delivery.DELIVERED:
+                return Delivery.RETRY
+            outcome, status = withdraw(self.settings, item.reference)
+        else:
+            outcome, status = deliver(self.settings, key, self.record(key))
         if outcome is Delivery.DELIVERED:
             self._update(key, DELIVERED, status)
         elif outcome is Delivery.REJECTED:
             self._update(key, DEAD, status)
-            log.error("hand-off %s moved to dead-letter (HTTP %s)", item.reference, status)
+            log.error("%s %s moved to dead-letter (HTTP %s)", item.action, item.reference, status)
         else:
             self._update(key, PENDING, status, time.time() + self._backoff(item.attempts))
         return outcome
 
     def unreported(self) -> list[Item]:
-        """Stuck items staff have not been told about: refused ones, and pending ones that failed too often."""
+        """Stuck hand-offs staff have not been told about: refused ones, and pending ones that failed too often. A
+        withdrawal is not reported: the backend refuses one only when the registration is closed or gone already."""
         with self._connect() as db:
             rows = db.execute(
-                f"SELECT {_ITEM_COLUMNS} FROM outbox WHERE (state = ? AND reported IS NOT ?)"
-                " OR (state = ? AND reported IS NULL AND attempts >= ?) ORDER BY created_at",
-                (DEAD, REJECTED, PENDING, self.settings.dead_after_attempts)).fetchall()
+                f"SELECT {_ITEM_COLUMNS} FROM outbox WHERE action = ? AND ((state = ? AND reported IS NOT ?)"
+                " OR (state = ? AND reported IS NULL AND attempts >= ?)) ORDER BY created_at",
+                (HANDOFF, DEAD, REJECTED, PENDING, self.settings.dead_after_attempts)).fetchall()
         return [Item(*row) for row in rows]
 
     def report(self) -> int:

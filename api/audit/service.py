@@ -10,7 +10,7 @@ from api.registrations.models import Registration
 from api.staff.models import StaffUser
 
 ACTIONS = ("view", "history", "export", "status", "assign", "note", "erase", "create", "dead_letter", "totp_enrol",
-           "password", "outcome", "question_view", "question_answer", "question_handled")
+           "password", "outcome", "withdraw", "question_view", "question_answer", "question_handled")
 
 
 def record(db: Session, actor: StaffUser | None, action: str, registration: Registration | None, detail: str = "", *,

@@ -12,12 +12,16 @@ class Status(StrEnum):
     INTAKE_PLANNED = "intake_planned"
     CLOSED = "closed"
     DECLINED = "declined"
+    WITHDRAWN = "withdrawn"  # by the registrant, in the chat that made it (never by staff)
 
 
-FINAL = (Status.CLOSED, Status.DECLINED)
+FINAL = (Status.CLOSED, Status.DECLINED, Status.WITHDRAWN)
+# The final statuses staff reach, each with an outcome (workflow.check_outcome); a withdrawal has none.
+WITH_OUTCOME = (Status.CLOSED, Status.DECLINED)
 # new → in review → assigned → contacted → intake planned → closed; declined (with a reason) from any open
 # status. "assigned" is reached by assigning a mediator, never by a bare status change; one step back is
-# allowed where a desk needs it (a mediator hands a case back for review).
+# allowed where a desk needs it (a mediator hands a case back for review). Withdrawn is no step staff take: the
+# registrant withdraws from any open status (workflow.withdraw), so it is nobody's next status here.
 TRANSITIONS: dict[Status, tuple[Status, ...]] = {
     Status.NEW: (Status.IN_REVIEW, Status.DECLINED),
     Status.IN_REVIEW: (Status.DECLINED,),
@@ -26,5 +30,6 @@ TRANSITIONS: dict[Status, tuple[Status, ...]] = {
     Status.INTAKE_PLANNED: (Status.CLOSED, Status.DECLINED),
     Status.CLOSED: (),
     Status.DECLINED: (),
+    Status.WITHDRAWN: (),
 }
 ASSIGNABLE = tuple(status for status in Status if status not in FINAL)

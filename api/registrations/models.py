@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.core.crypto import EncryptedString
 from api.core.db import Base, UTCDateTime, utcnow
-from api.registrations.constants import FINAL, Status
+from api.registrations.constants import WITH_OUTCOME, Status
 
 
 class Registration(Base):
@@ -55,7 +55,7 @@ class Registration(Base):
     @property
     def outcome(self) -> dict[str, object] | None:
         """The recorded outcome (schemas.OutcomeOut) of a closed or declined registration."""
-        if self.status not in FINAL:
+        if self.status not in WITH_OUTCOME:
             return None
         return {"initiative": self.initiative, "decline_category": self.decline_category,
                 "contact_made": None if self.contact_made is None else self.contact_made == "yes",
@@ -81,7 +81,7 @@ class RegistrationEvent(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
-    kind: Mapped[str] = mapped_column(String(16))  # status, assign, note, outcome
+    kind: Mapped[str] = mapped_column(String(16))  # status, assign, note, outcome, withdrawal
     from_status: Mapped[str | None] = mapped_column(String(32))
     to_status: Mapped[str | None] = mapped_column(String(32))
     assigned_to_id: Mapped[int | None] = mapped_column(Integer)

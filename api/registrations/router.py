@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Header, HTTPException, Query, Response, status
+from fastapi import APIRouter, BackgroundTasks, Depends, Header, HTTPException, Path, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from api.audit import service as audit
@@ -30,8 +30,10 @@ from api.registrations.schemas import (
     RegistrationSummary,
     StatusChange,
     StatusCounts,
+    Withdrawal,
 )
 from api.staff.roles import works_the_desk
+from contract import REFERENCE_PATTERN
 
 router = APIRouter(prefix="/api", tags=["registrations"])
 READ = (401, 403, 404, 422, 503)  # a registration by id: signed in, enrolled, visible to this user, and there
@@ -65,6 +67,23 @@ def hand_off(data: HandOffIn, idempotency_key: Annotated[UUID, Header()], db: Db
         tasks.add_task(mail.notify_new_registration, settings, mail.NewRegistration.of(result.registration))
     reg = result.registration
     return RegistrationCreated(id=reg.id, reference=reg.reference, status=reg.status)
+
+
+@router.post("/internal/registrations/{reference}/withdrawal", response_model=Withdrawal,
+             dependencies=[Depends(require_service_token)],
+             responses={200: {"description": "Withdrawn now, or already before (withdrawing again is fine)"},
+                        **responses(401, 404, 409, 422, 503)})
+def withdraw(reference: Annotated[str, Path(pattern=REFERENCE_PATTERN)], db: DbSession) -> Withdrawal:
+    """The registrant withdraws the registration they made in this chat (the action server sends only the code its
+    own hand-off created). 404 for an unknown code, 409 when staff closed or declined it already."""
+    registration = service.find_by_reference(db, reference)
+    if registration is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "No registration with this reference")
+    try:
+        workflow.withdraw(db, registration)
+    except workflow.NotAllowed as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
+    return Withdrawal(reference=registration.reference, status=Status(registration.status))
 
 
 @router.get("/registrations", response_model=RegistrationPage, responses=responses(401, 403, 422, 503))

@@ -169,6 +169,13 @@ class RegistrationCreated(BaseModel):
     status: Status
 
 
+class Withdrawal(BaseModel):
+    """The answer to a withdrawal: the registration's code and its status now (`withdrawn`)."""
+
+    reference: str
+    status: Status
+
+
 class RegistrationSummary(BaseModel):
     """A list row: no contact details or description."""
 
@@ -287,7 +294,7 @@ class EventOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: Id
-    kind: Literal["status", "assign", "note", "outcome"]
+    kind: Literal["status", "assign", "note", "outcome", "withdrawal"]  # withdrawal: by the registrant (chat)
     actor_id: Id | None
     from_status: Status | None
     to_status: Status | None

@@ -189,6 +189,10 @@ def count_untouched(db: Session, scope: Scope | None = None, now: datetime | Non
     return db.scalar(query) or 0
 
 
+def find_by_reference(db: Session, reference: str) -> Registration | None:
+    return db.scalar(select(Registration).where(Registration.reference == reference))
+
+
 def get_registration(db: Session, registration_id: int) -> Registration | None:
     return db.get(Registration, registration_id)
 

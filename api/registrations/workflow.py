@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from api.audit import service as audit
 from api.core.db import utcnow
 from api.registrations import service
-from api.registrations.constants import ASSIGNABLE, FINAL, TRANSITIONS, Status
+from api.registrations.constants import ASSIGNABLE, FINAL, TRANSITIONS, WITH_OUTCOME, Status
 from api.registrations.models import Registration, RegistrationEvent
 from api.registrations.schemas import Outcome
 from api.staff import service as staff_service
@@ -104,7 +104,7 @@ def change_status(db: Session, user: StaffUser, registration: Registration, new_
 def change_outcome(db: Session, user: StaffUser, registration: Registration,
                    outcome: Outcome | None) -> Registration:
     """Correct the outcome of a closed or declined registration; its statistics count moves along."""
-    if registration.status not in FINAL:
+    if registration.status not in WITH_OUTCOME:
         raise NotAllowed("an outcome is recorded at closing; this registration is not closed")
     outcome = check_outcome(Status(registration.status), outcome)
     before = row_values(registration)
@@ -119,6 +119,27 @@ def change_outcome(db: Session, user: StaffUser, registration: Registration,
     db.commit()
     log.info("registration outcome changed id=%s user_id=%s", registration.id, user.id)
     return registration
+
+
+def withdraw(db: Session, registration: Registration) -> bool:
+    """The registrant withdraws their registration (from the chat that made it): it becomes final, with a history
+    event and an audit entry without a staff actor. True when it changed; False when it was withdrawn already
+    (withdrawing again is fine). NotAllowed when staff closed or declined it already."""
+    if registration.status == Status.WITHDRAWN:
+        return False
+    if registration.status in FINAL:
+        raise NotAllowed(f"a registration with status '{registration.status}' cannot be withdrawn")
+    old = registration.status
+    now = utcnow()
+    registration.status = Status.WITHDRAWN
+    registration.updated_at = registration.closed_at = now
+    statistics.record(db, registration)
+    db.add(RegistrationEvent(registration_id=registration.id, actor_id=None, kind="withdrawal",
+                             from_status=old, to_status=Status.WITHDRAWN, created_at=now))
+    audit.record(db, None, "withdraw", registration, f"registrant via chat; {old}->{Status.WITHDRAWN}")
+    db.commit()
+    log.info("registration withdrawn id=%s %s->%s by the registrant", registration.id, old, Status.WITHDRAWN)
+    return True
 
 
 def assign(db: Session, user: StaffUser, registration: Registration, mediator_id: int) -> Registration:

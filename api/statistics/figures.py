@@ -72,6 +72,7 @@ RECEIVED = "outcome:total:n"
 SPECS = (
     Spec("outcome", "Wat werd er van de aanmeldingen?", "Alle afgesloten aanmeldingen uit de periode.", "course",
          (("taken_on", "In behandeling genomen door een bemiddelaar"), ("declined", "Niet in behandeling genomen"),
+          ("withdrawn", "Ingetrokken door de aanmelder"),
           ("erased_open", "Gewist voordat de aanmelding was afgesloten")),
          lambda k: (k["outcome"],), by=_DECLINE),
     Spec("decline_reason", "Waarom niet in behandeling?", "Aanmeldingen die niet in behandeling zijn genomen.",

@@ -42,7 +42,8 @@ def period_of(registration: Registration) -> tuple[int, int]:
 
 
 def outcome_of(registration: Registration) -> str:
-    return {Status.CLOSED: "taken_on", Status.DECLINED: "declined"}.get(Status(registration.status), "erased_open")
+    return {Status.CLOSED: "taken_on", Status.DECLINED: "declined", Status.WITHDRAWN: "withdrawn"}.get(
+        Status(registration.status), "erased_open")
 
 
 def row_values(registration: Registration) -> dict:

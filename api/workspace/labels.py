@@ -13,7 +13,7 @@ ROLE_LABELS: dict[str, str] = {
 STATUS_LABELS: dict[str, str] = {
     Status.NEW: "Nieuw", Status.IN_REVIEW: "In behandeling", Status.ASSIGNED: "Toegewezen",
     Status.CONTACTED: "Contact gehad", Status.INTAKE_PLANNED: "Intake gepland", Status.CLOSED: "Afgesloten",
-    Status.DECLINED: "Niet in behandeling genomen",
+    Status.DECLINED: "Niet in behandeling genomen", Status.WITHDRAWN: "Ingetrokken door aanmelder",
 }
 SOURCE_LABELS = {"chat": "Chat", "webform": "Webformulier"}
 KIND_LABELS = {"registration": "Aanmelding", "callback": "Terugbelverzoek"}
@@ -22,9 +22,11 @@ AUDIT_ACTIONS = {"view": "Bekeken", "export": "Geëxporteerd", "status": "Status
                  "note": "Notitie", "erase": "Gewist", "create": "Aangemaakt",
                  "dead_letter": "Niet afgeleverd: afgehandeld", "history": "Geschiedenis gelezen (API)",
                  "totp_enrol": "Tweestapsverificatie ingesteld", "password": "Wachtwoord gewijzigd",
-                 "outcome": "Uitkomst gewijzigd", "question_view": "Vraag bekeken",
+                 "outcome": "Uitkomst gewijzigd", "withdraw": "Ingetrokken door aanmelder",
+                 "question_view": "Vraag bekeken",
                  "question_answer": "Vraag beantwoord", "question_handled": "Vraag afgehandeld"}
-EVENT_KIND_LABELS = {"status": "Status", "assign": "Toegewezen", "note": "Notitie", "outcome": "Uitkomst"}
+EVENT_KIND_LABELS = {"status": "Status", "assign": "Toegewezen", "note": "Notitie", "outcome": "Uitkomst",
+                     "withdrawal": "Ingetrokken door aanmelder"}
 # The outcome recorded at closing (schemas.Initiative, DeclineCategory, ContactFormUsed).
 INITIATIVE_LABELS = {"affected": "Degene die het overkwam, of een nabestaande",
                      "caused": "Degene die het (mogelijk) veroorzaakte", "other": "Een getuige of andere betrokkene"}

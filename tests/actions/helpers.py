@@ -50,10 +50,12 @@ def settings_for(url: str, outbox_path: Path, **kw) -> Settings:
 
 
 class StandIn:
-    """Backend stand-in for the action server's POSTs (hand-offs, dead-letter reports), idempotent like the real one.
+    """Backend stand-in for the action server's POSTs (hand-offs, withdrawals, dead-letter reports), idempotent like
+    the real one.
 
     `faults` is consumed one per request: "500", "slow" (answers after `slow_seconds`), "422";
-    when empty the request is handled normally (201 new key, 200 known key)."""
+    when empty the request is handled normally (201 new key, 200 known key; a withdrawal: 200 for a reference
+    created before, also again, 404 otherwise; `withdrawn` lists each accepted one in order)."""
 
     def __init__(self, port: int | None = None, slow_seconds: float = 1.5) -> None:
         self._server = StubServer(self._answer, port or stack.free_port())
@@ -61,6 +63,7 @@ class StandIn:
         self.faults: list[str] = []
         self.requests: list[dict] = []
         self.created: dict[str, dict] = {}
+        self.withdrawn: list[str] = []
         self.slow_seconds = slow_seconds
 
     def _answer(self, request: Request) -> tuple[int, dict]:
@@ -73,6 +76,12 @@ class StandIn:
             return 422, {"detail": "bad"}
         if auth != f"Bearer {TOKEN}":
             return 401, {"detail": "token"}
+        if request.path.endswith("/withdrawal"):
+            reference = request.path.rsplit("/", 2)[-2]
+            if reference not in {record.get("reference") for record in self.created.values()}:
+                return 404, {"detail": "No registration with this reference"}
+            self.withdrawn.append(reference)
+            return 200, {"reference": reference, "status": "withdrawn"}
         status = 200 if key in self.created else 201
         self.created.setdefault(key, body)
         if fault == "slow":

@@ -131,6 +131,6 @@ def test_the_handed_off_record_has_the_contract_fields_and_values(form_name):
 def test_the_action_server_reads_the_backend_endpoints_and_limits_from_the_contract():
     from actions import backend, contact
 
-    assert (backend.REGISTRATIONS_PATH, backend.DEAD_LETTERS_PATH) == (
-        contract.ENDPOINTS["registrations"], contract.ENDPOINTS["dead_letters"])
+    assert (backend.REGISTRATIONS_PATH, backend.DEAD_LETTERS_PATH, backend.WITHDRAWAL_PATH) == (
+        contract.ENDPOINTS["registrations"], contract.ENDPOINTS["dead_letters"], contract.ENDPOINTS["withdrawal"])
     assert (contact.MAX_PHONE_INPUT, contact.MAX_EMAIL_LENGTH) == (MAX_LENGTH["phone"], MAX_LENGTH["email"])

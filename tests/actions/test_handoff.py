@@ -6,8 +6,6 @@ import re
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-import actions.outbox
-from actions.config import get_settings
 from actions.handoff import ActionHandoff
 from tests import stack
 from tests.actions.helpers import ANSWERED, make_tracker
@@ -15,23 +13,6 @@ from tests.actions.helpers import ANSWERED, make_tracker
 pytestmark = pytest.mark.asyncio
 CODE = re.compile(r"^PH-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{4}-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{4}$")
 FINISHED = [{"event": "active_loop", "name": "intake_form"}, {"event": "active_loop", "name": None}]
-
-
-@pytest.fixture
-def backend_env(monkeypatch, tmp_path):
-    """Point the action server's configuration at `url` and a fresh outbox file."""
-    def configure(url: str):
-        monkeypatch.setenv("INTAKE_BACKEND_URL", url)
-        monkeypatch.setenv("INTAKE_SERVICE_TOKEN", stack.TEST_ENV["INTAKE_SERVICE_TOKEN"])
-        monkeypatch.setenv("INTAKE_OUTBOX_KEYS", stack.TEST_ENV["INTAKE_OUTBOX_KEYS"])
-        monkeypatch.setenv("INTAKE_BOT_SECRET", stack.TEST_ENV["INTAKE_BOT_SECRET"])
-        monkeypatch.setenv("INTAKE_OUTBOX_PATH", str(tmp_path / "outbox.sqlite3"))
-        get_settings.cache_clear()
-        actions.outbox._outbox = None
-        return actions.outbox.get_outbox(get_settings())
-    yield configure
-    get_settings.cache_clear()
-    actions.outbox._outbox = None
 
 
 async def handoff(slots, form="intake_form"):

@@ -152,7 +152,8 @@ def stored(backend, reference: str) -> tuple[str, dict]:
     """Outbox state of the hand-off with this reference, and the record: as the backend stored it once
     delivered (the outbox then keeps no copy), else decrypted from the outbox."""
     with sqlite3.connect(backend.outbox_path) as db:
-        (key,) = db.execute("SELECT idempotency_key FROM outbox WHERE reference = ?", (reference,)).fetchone()
+        (key,) = db.execute("SELECT idempotency_key FROM outbox WHERE reference = ? AND action = 'handoff'",
+                            (reference,)).fetchone()
     box = outbox(backend)
     state = box.get(key).state
     return state, (backend.registration(reference) if state == "delivered" else box.record(key))

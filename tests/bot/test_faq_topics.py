@@ -101,7 +101,11 @@ async def test_someone_who_got_a_letter_is_greeted_and_may_say_no(chat):
 
 @pytest.mark.session_loop
 async def test_withdrawing_is_not_the_answer_about_registering(chat):
+    # A wish to withdraw is its own intent (tests/bot/test_withdraw.py); without a registration in this
+    # conversation it gets this answer too.
     await chat("ik wil mijn aanmelding toch intrekken")
+    assert "030 234 00 45" in chat.text and "code" in chat.text and "Dat kan altijd" in chat.text
+    await chat("kan ik mijn aanmelding later nog intrekken?")
     assert await selected(chat) == "faq/withdraw"
     assert "030 234 00 45" in chat.text and "code" in chat.text
 

@@ -8,7 +8,7 @@ import yaml
 
 from tests import stack
 
-FILES = ("session", "intake", "callback", "referral")
+FILES = ("session", "intake", "callback", "referral", "withdraw")
 RESPONSES = {name: variants for f in FILES
              for name, variants in yaml.safe_load((stack.ROOT / "bot" / "domain" / f"{f}.yml").read_text())
              .get("responses", {}).items()}
