@@ -104,7 +104,9 @@ def answer_every_question(visit: Visit, opening: str, answers: list[tuple[str, s
 
 @pytest.fixture(scope="module")
 def desk(browser, full_stack):
-    """The desk's browser, signed in once for this module (a TOTP code signs in once)."""
+    """The desk's browser, signed in once for this module. A TOTP code signs in once: the session's API token (which
+    other modules take from `full_stack`) is taken first, so this sign-in waits for the next code, not they."""
+    full_stack.staff_token()
     context = make_context(browser)
     page = context.new_page()
     sign_in(page, full_stack.backend_url, ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOTP)
