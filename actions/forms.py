@@ -4,6 +4,7 @@ After two invalid answers to the same question the visitor is offered a way out 
 the office) instead of being asked forever (pattern of RasaHQ/financial-demo)."""
 from __future__ import annotations
 
+import re
 from abc import abstractmethod
 from typing import Any
 
@@ -13,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.choices import UNKNOWN, is_skip, match_choice
+from actions.choices import UNKNOWN, is_skip, match_choice, plain_yes_no
 from actions.contact import normalise_email, normalise_phone
 from contract import MAX_LENGTH
 
@@ -48,6 +49,57 @@ def clearly_meant(tracker: Tracker, words: tuple[str, ...]) -> bool:
     return text.startswith("/") or text in words or confidence >= CLEAR_INTENT
 
 
+# A number or an address at the end of a sentence that introduces it ("mijn nummer is 06 41 23 45 67", "you can
+# mail me at sam@example.org."): that part alone, which the rules (actions/contact.py, the same as the backend's) then
+# judge. Anything after it, or no words before it, and the whole message is judged as typed (tests/data/contact_cases).
+_NUMBER_IN_SENTENCE = re.compile(r"^\D*[^\W\d_]\D*\s(\+?\(?\d[\d ()./-]*\d)\s*[.!]?$")
+_ADDRESS_IN_SENTENCE = re.compile(r"^[^@]*[^\W\d_][^@]*\s(\S+@\S+?)\s*[.!]?$")
+# Said before a name or an organisation: "ik heet Fenna", "noem me maar Sam", "ik werk bij Slachtofferhulp".
+_LEAD_IN = {
+    "name": re.compile(r"^(?:(?:hoi|hallo|hi|hello)[,!.]?\s+)?(?:ik heet|mijn naam is|je mag me|jullie mogen me|noem me"
+                       r"(?: maar)?|zeg maar|ik ben|my name is|call me|you can call me|i am|i'm|it's)\s+",
+                       re.IGNORECASE),
+    "referrer_organisation": re.compile(r"^(?:ik werk (?:bij|voor)|ik zit bij|ik ben van|bij|i work (?:at|for)|"
+                                        r"i'm with|i am with|i'm from|i am from)\s+", re.IGNORECASE),
+}
+_LEAD_OUT = re.compile(r"(?:\s+(?:noemen|heten))?[.!]*$", re.IGNORECASE)
+
+
+def number_in(text: str) -> str:
+    found = _NUMBER_IN_SENTENCE.match(" ".join(text.split()))
+    return found.group(1) if found else ""
+
+
+def address_in(text: str) -> str:
+    found = _ADDRESS_IN_SENTENCE.match(" ".join(text.split()))
+    return found.group(1) if found else ""
+
+
+def without_lead_in(slot: str, text: str) -> str:
+    """"Fenna" of "ik heet Fenna", "Slachtofferhulp" of "ik werk bij Slachtofferhulp"; the text itself otherwise."""
+    pattern = _LEAD_IN.get(slot)
+    if pattern is None:
+        return text
+    rest = _LEAD_OUT.sub("", pattern.sub("", text, count=1)).strip()
+    return rest or text
+
+
+# Words a question starts with ("hoe werkt dat", "what does it cost"); "kan altijd" is an answer, so not the verbs.
+QUESTION_WORDS = frozenset({"wat", "wie", "waar", "waarom", "hoe", "hoeveel", "welke", "what", "who",
+                            "where", "why", "how", "which"})
+
+
+def looks_like_question(text: str) -> bool:
+    words = text.strip().lower().split()
+    return text.strip().endswith("?") or bool(words) and words[0].strip(",.!") in QUESTION_WORDS
+
+
+def typed_text(tracker: Tracker) -> str:
+    """What the visitor typed last; empty for a button (its payload starts with "/")."""
+    text = str((tracker.latest_message or {}).get("text") or "").strip()
+    return "" if text.startswith("/") else text
+
+
 def filled(value: Any) -> bool:
     """True for a real answer (not empty, not skipped)."""
     return value not in (None, "", UNKNOWN)
@@ -60,6 +112,9 @@ class CountingFormValidation(FormValidationAction):
     questions: tuple[str, ...] = ()
     # Questions that cannot be skipped in this form.
     required: frozenset[str] = frozenset()
+    # Names of answers in the summary and the "change" buttons where this form words them otherwise
+    # (field -> (Dutch, English)); actions/summary.py has the common ones.
+    field_names: dict[str, tuple[str, str]] = {}
 
     @abstractmethod
     def name(self) -> str:
@@ -78,10 +133,16 @@ class CountingFormValidation(FormValidationAction):
     # --- helpers ----------------------------------------------------------------------------------
     def question_asked(self, text: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
         """A question typed where free text was asked ("is mijn naam geheim?"): answer it, ask again."""
+        if not text.endswith("?"):
+            return False
+        return self.faq_answered(dispatcher, tracker)
+
+    def faq_answered(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+        """Answer the latest message as the FAQ the response selector found, if NLU took it for one."""
         message = tracker.latest_message or {}
         selected = (message.get("response_selector", {}).get("faq", {}).get("response", {}))
         key = selected.get("intent_response_key")
-        if message.get("intent", {}).get("name") != "faq" or not key or not text.endswith("?"):
+        if message.get("intent", {}).get("name") != "faq" or not key:
             return False
         dispatcher.utter_message(response=f"utter_{key}")
         return True
@@ -123,7 +184,17 @@ class CountingFormValidation(FormValidationAction):
 
     def choice(self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                response: str = "utter_invalid_choice") -> dict[str, Any]:
+        typed = typed_text(tracker)
         matched = match_choice(slot, value)
+        if matched is None and typed and typed != str(value or "").strip():
+            # NLU may have taken a part of the message as the answer ("ik ben degene" of "ik ben degene bij wie het
+            # gebeurd is") that the word lists do not know: the whole message may say more.
+            matched = match_choice(slot, typed)
+        # NLU may take an answer in the visitor's own words for a question ("ik ben degene bij wie het gebeurd is"
+        # read as FAQ): an answer that names one of the choices is the answer. A question ("wat kost het", "kan
+        # dat ook als het op mijn werk was?"), or what fits no choice, gets its FAQ answer and the question again.
+        if typed and (matched is None or looks_like_question(typed)) and self.faq_answered(dispatcher, tracker):
+            return {slot: None}
         if matched is None or (matched == UNKNOWN and slot in self.required):
             return self.reject(slot, dispatcher, tracker, response)
         return self.accept(slot, matched)
@@ -139,11 +210,14 @@ class CountingFormValidation(FormValidationAction):
             return self.accept(slot, UNKNOWN)
         if len(text) > MAX_LENGTH[slot]:
             return self.reject(slot, dispatcher, tracker, f"utter_too_long_{slot}")
-        return self.accept(slot, text)
+        return self.accept(slot, without_lead_in(slot, text))
 
     # --- closed questions -------------------------------------------------------------------------
     def validate_role(self, value, dispatcher, tracker, domain):
         return self.choice("role", value, dispatcher, tracker)
+
+    def validate_client_role(self, value, dispatcher, tracker, domain):
+        return self.choice("client_role", value, dispatcher, tracker)
 
     def validate_event_kind(self, value, dispatcher, tracker, domain):
         return self.choice("event_kind", value, dispatcher, tracker)
@@ -182,7 +256,8 @@ class CountingFormValidation(FormValidationAction):
         text = str(value or "").strip()
         if self.question_asked(text, dispatcher, tracker):
             return {"phone": None}
-        address = normalise_email(text) if "email" in self.questions and "phone" not in self.required else None
+        address = (normalise_email(text) or normalise_email(address_in(text))
+                   if "email" in self.questions and "phone" not in self.required else None)
         if address:  # an e-mail address typed where the number was asked: take it as the way to reach them
             return {**self.accept("phone", UNKNOWN), "email": address}
         if text == UNKNOWN or is_skip(text):
@@ -191,7 +266,7 @@ class CountingFormValidation(FormValidationAction):
             if tracker.get_slot("email") == UNKNOWN:
                 return self.reject("phone", dispatcher, tracker, "utter_contact_needed")
             return self.accept("phone", UNKNOWN)
-        number = normalise_phone(text)
+        number = normalise_phone(text) or normalise_phone(number_in(text))
         if number is None:
             return self.reject("phone", dispatcher, tracker, "utter_invalid_phone")
         return self.accept("phone", number)
@@ -206,7 +281,7 @@ class CountingFormValidation(FormValidationAction):
                 result = self.reject("email", dispatcher, tracker, "utter_contact_needed")
                 return {**result, "phone": None}
             return self.accept("email", UNKNOWN)
-        address = normalise_email(text)
+        address = normalise_email(text) or normalise_email(address_in(text))
         if address is None:
             return self.reject("email", dispatcher, tracker, "utter_invalid_email")
         return self.accept("email", address)
@@ -214,9 +289,10 @@ class CountingFormValidation(FormValidationAction):
     # --- summary, change one answer, consent ------------------------------------------------------
     def validate_summary_ok(self, value, dispatcher, tracker, domain):
         text = str(value or "").strip().lower()
-        if text in SUMMARY_YES and clearly_meant(tracker, SUMMARY_YES):
+        typed = plain_yes_no(typed_text(tracker))
+        if typed == "yes" or (typed is None and text in SUMMARY_YES and clearly_meant(tracker, SUMMARY_YES)):
             return self.accept("summary_ok", "yes")
-        if text in SUMMARY_CHANGE and clearly_meant(tracker, SUMMARY_CHANGE):
+        if typed == "no" or (text in SUMMARY_CHANGE and clearly_meant(tracker, SUMMARY_CHANGE)):
             return self.accept("summary_ok", "change")
         return self.reject("summary_ok", dispatcher, tracker, "utter_invalid_choice")
 
@@ -231,8 +307,10 @@ class CountingFormValidation(FormValidationAction):
 
     def validate_consent(self, value, dispatcher, tracker, domain):
         text = str(value or "").strip().lower()
-        if text in CONSENT_YES and clearly_meant(tracker, CONSENT_YES):
+        typed = plain_yes_no(typed_text(tracker))
+        if typed == "yes" or (typed is None and text in CONSENT_YES and clearly_meant(tracker, CONSENT_YES)):
             return self.accept("consent", "yes")
-        if text in CONSENT_NO and clearly_meant(tracker, CONSENT_NO):  # "no" wipes every answer: meant, too
+        # "no" wipes every answer: meant, too
+        if typed == "no" or (typed is None and text in CONSENT_NO and clearly_meant(tracker, CONSENT_NO)):
             return self.accept("consent", "no")
         return self.reject("consent", dispatcher, tracker, "utter_invalid_choice")

@@ -10,9 +10,12 @@ from actions.forms import CountingFormValidation
 
 class ValidateReferralForm(CountingFormValidation):
     # The client's consent comes first: without it nothing else is asked.
-    questions = ("client_consent", "referrer_organisation", "name", "phone", "email", "event_kind", "region")
+    questions = ("client_consent", "referrer_organisation", "name", "phone", "email", "client_role", "event_kind",
+                 "region")
     # A referrer is reached as a professional: organisation and own name are needed.
     required = frozenset({"referrer_organisation", "name", "client_consent"})
+    # The region is the client's: so it is named in the summary and on the "change" buttons.
+    field_names = {"region": ("Regio van je cliënt", "Your client's region")}
 
     def name(self) -> str:
         return "validate_referral_form"

@@ -12,6 +12,7 @@ from actions.registry import form_validator
 
 FIELD_NAMES: dict[str, tuple[str, str]] = {
     "role": ("Jouw rol", "Your role"),
+    "client_role": ("Rol van je cliënt", "Your client's role"),
     "event_kind": ("Wat er gebeurde", "What happened"),
     "setting": ("Waar", "Where"),
     "when_happened": ("Wanneer", "When"),
@@ -37,8 +38,8 @@ def language_of(tracker: Tracker) -> str:
     return "en" if tracker.get_slot("language") == "en" else "nl"
 
 
-def field_name(field: str, language: str) -> str:
-    nl, en = FIELD_NAMES[field]
+def field_name(field: str, language: str, form: CountingFormValidation | None = None) -> str:
+    nl, en = (form.field_names if form else {}).get(field) or FIELD_NAMES[field]
     return en if language == "en" else nl
 
 
@@ -52,7 +53,7 @@ def answer_text(field: str, value: Any, language: str) -> str:
 def summary_text(form: CountingFormValidation, tracker: Tracker) -> str:
     """One line per answer, in words (no codes)."""
     language = language_of(tracker)
-    return "\n".join(f"- {field_name(f, language)}: {answer_text(f, tracker.get_slot(f), language)}"
+    return "\n".join(f"- {field_name(f, language, form)}: {answer_text(f, tracker.get_slot(f), language)}"
                      for f in form.fields(tracker))
 
 
@@ -73,7 +74,7 @@ class ActionAskChangeField(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         form = form_validator(tracker.active_loop.get("name"))
         language = language_of(tracker)
-        buttons = [{"title": field_name(f, language), "payload": f'/change_answer{{"field":"{f}"}}'}
+        buttons = [{"title": field_name(f, language, form), "payload": f'/change_answer{{"field":"{f}"}}'}
                    for f in form.fields(tracker)]
         buttons.append({"title": "Toch niets" if language != "en" else "Nothing after all",
                         "payload": '/change_answer{"field":"none"}'})

@@ -16,8 +16,8 @@ from api.registrations.schemas import RegistrationIn
 from contract import CONSENT_VERSION
 
 TEXT_FIELDS = ("referrer_organisation", "description", "name", "phone", "email")
-CHOICE_FIELDS = ("kind", "role", "event_kind", "setting", "when_happened", "other_party_known", "procedures",
-                 "contact_form", "voicemail_ok", "email_ok", "call_time", "region")
+CHOICE_FIELDS = ("kind", "role", "client_role", "event_kind", "setting", "when_happened", "other_party_known",
+                 "procedures", "contact_form", "voicemail_ok", "email_ok", "call_time", "region")
 CHECKBOX_FIELDS = ("on_behalf", "client_consent", "consent")
 # Upper bound on what we even look at; RegistrationIn enforces the real limits with a clear message.
 MAX_FIELD_CHARS = 5000

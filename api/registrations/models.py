@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from api.core.crypto import EncryptedString
 from api.core.db import Base, UTCDateTime, utcnow
 from api.registrations.constants import WITH_OUTCOME, Status
+from contract import UNKNOWN
 
 
 class Registration(Base):
@@ -22,6 +23,8 @@ class Registration(Base):
     on_behalf: Mapped[bool] = mapped_column(Boolean)
     client_consent: Mapped[bool] = mapped_column(Boolean)
     referrer_organisation: Mapped[str | None] = mapped_column(EncryptedString)
+    # Who a referrer's client is in what happened (contract: client_role); "unknown" for everyone else.
+    client_role: Mapped[str] = mapped_column(String(32), default=UNKNOWN, server_default=UNKNOWN)
     event_kind: Mapped[str] = mapped_column(String(32))
     setting: Mapped[str] = mapped_column(String(32))
     when_happened: Mapped[str] = mapped_column(String(32))

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     Kind: TypeAlias = str
     Source: TypeAlias = str
     Role: TypeAlias = str
+    ClientRole: TypeAlias = str
     EventKind: TypeAlias = str
     Setting: TypeAlias = str
     WhenHappened: TypeAlias = str
@@ -45,6 +46,7 @@ else:
     Kind = Literal[CHOICES["kind"]]
     Source = Literal[CHOICES["source"]]
     Role = Literal[CHOICES["role"]]
+    ClientRole = Literal[CHOICES["client_role"]]
     EventKind = Literal[CHOICES["event_kind"]]
     Setting = Literal[CHOICES["setting"]]
     WhenHappened = Literal[CHOICES["when_happened"]]
@@ -127,6 +129,7 @@ class RegistrationIn(BaseModel):
     on_behalf: bool = False
     client_consent: bool = False
     referrer_organisation: Organisation = None
+    client_role: ClientRole = "unknown"  # who the client of a referrer is in what happened
     event_kind: EventKind = "unknown"
     setting: Setting = "unknown"
     when_happened: WhenHappened = "unknown"
@@ -210,6 +213,7 @@ class RegistrationOut(BaseModel):
     on_behalf: bool
     client_consent: bool
     referrer_organisation: str | None
+    client_role: ClientRole
     event_kind: EventKind
     setting: Setting
     when_happened: WhenHappened

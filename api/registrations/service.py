@@ -21,11 +21,13 @@ from api.registrations.schemas import EventOut, RegistrationIn, RegistrationOut
 from api.staff.models import StaffUser
 from api.staff.roles import works_the_desk
 from api.statistics import service as statistics
-from contract import new_reference
+from contract import UNKNOWN, new_reference
 
 log = logging.getLogger("api.registrations")
 Scope = ColumnElement[bool]  # a WHERE clause limiting a query to the registrations one user may see
 
+# Record fields added after the first hand-offs were stored, with their default (payload_digest).
+LATER_FIELDS: dict[str, object] = {"client_role": UNKNOWN}
 # A new registration nobody has picked up after this many working days (Monday to Friday) gets a reminder marker.
 REMINDER_WORKING_DAYS = 2
 
@@ -50,8 +52,14 @@ def generate_reference() -> str:
 
 
 def payload_digest(data: RegistrationIn) -> str:
-    """SHA-256 of the canonical (normalised, key-sorted) record: equal data gives an equal digest."""
-    canonical = json.dumps(data.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """SHA-256 of the canonical (normalised, key-sorted) record: equal data gives an equal digest. A field added to
+    the record later is left out at its default, so a hand-off stored before it existed and sent again after the
+    upgrade still has the digest it was stored with (else its retry would be refused as a conflict)."""
+    record = data.model_dump(mode="json")
+    for field, default in LATER_FIELDS.items():
+        if record.get(field) == default:
+            del record[field]
+    canonical = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 

@@ -37,7 +37,8 @@ async def test_consent_delivers_the_record_and_shows_the_code(standin, backend_e
     assert record["reference"] == message["reference"]
     assert record | {"consent_at": None} == {
         "reference": message["reference"], "kind": "registration", "source": "chat", "role": "affected",
-        "on_behalf": False, "client_consent": False, "referrer_organisation": None, "event_kind": "sexual_boundary",
+        "on_behalf": False, "client_consent": False, "referrer_organisation": None, "client_role": "unknown",
+        "event_kind": "sexual_boundary",
         "setting": "work", "when_happened": "unknown", "other_party_known": "unknown", "procedures": "unknown",
         "contact_form": "unknown", "description": None, "name": "Sam", "phone": "+31612345678", "email": None,
         "voicemail_ok": "no", "email_ok": "unknown", "call_time": "afternoon", "region": "utrecht",

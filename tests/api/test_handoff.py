@@ -157,3 +157,24 @@ def test_web_form_path_generates_a_reference(db):
     assert result.created
     assert result.registration.source == "webform"
     assert result.registration.reference.startswith("PH-")
+
+
+def test_a_referrers_client_role_is_stored_and_defaults_to_unknown(client, db):
+    """Who the client is in what happened (contract: client_role); every other registration has "unknown"."""
+    r = hand_off(client, record(on_behalf=True, client_consent=True, role="professional", client_role="caused",
+                                referrer_organisation="Reclassering"))
+    assert r.status_code == 201
+    assert db.get(Registration, r.json()["id"]).client_role == "caused"
+    r = hand_off(client, record())  # a hand-off without the field (as an older action server sends it)
+    assert db.get(Registration, r.json()["id"]).client_role == "unknown"
+    r = hand_off(client, record(client_role="professional"))  # the referrer's own role is not a client's
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "client_role"]
+
+
+def test_a_hand_off_stored_before_client_role_existed_is_still_a_replay(client, db):
+    """A record sent without client_role and sent again after the upgrade (the outbox retries) is the same data."""
+    key, body = str(uuid.uuid4()), record()
+    first = hand_off(client, body, key)
+    again = hand_off(client, {**body, "client_role": "unknown"}, key)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert hand_off(client, {**body, "client_role": "witness"}, key).status_code == 422

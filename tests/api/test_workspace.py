@@ -235,6 +235,19 @@ def test_registration_page_shows_details_consent_and_records_the_view(client, db
     assert [(e.action, e.actor_id) for e in entries] == [("view", user.id)]
 
 
+def test_registration_page_and_export_show_a_referrers_client_role(client, db):
+    desk, _user = page_signed_in(client, db, "intake")
+    rid, _reference = new_registration(client, on_behalf=True, client_consent=True, role="professional",
+                                       client_role="close_one", referrer_organisation="Slachtofferhulp")
+    page = desk.get(f"/staff/aanmeldingen/{rid}").text
+    assert "Rol van de cliënt" in page and "De cliënt staat dicht bij iemand die erbij betrokken is" in page
+    exported = desk.get(f"/staff/aanmeldingen/{rid}/export").json()
+    assert exported["registration"]["client_role"] == "close_one"
+    # Someone registering for themselves has no client: no such line.
+    rid, _reference = new_registration(client)
+    assert "Rol van de cliënt" not in desk.get(f"/staff/aanmeldingen/{rid}").text
+
+
 def test_work_a_registration_through_the_forms(client, db):
     desk, intake_user = page_signed_in(client, db, "intake")
     utrecht_user, _ = account(db, "mediator", "utrecht")

@@ -60,17 +60,52 @@ async def test_referral_path(chat, backend):
     assert "Op welk nummer ben je bereikbaar?" in chat.text
     await chat("/skip")
     await chat("kim@example.org")
+    # The client's role, with buttons, before what happened.
+    assert "Wie is je cliënt in wat er gebeurde?" in chat.text
+    assert [b["title"] for b in chat.buttons][:4] == [
+        "Het overkwam mijn cliënt", "Mijn cliënt heeft het (mogelijk) veroorzaakt",
+        "Iemand dicht bij mijn cliënt is betrokken", "Mijn cliënt zag of hoorde het"]
+    await chat(chat.payload("Mijn cliënt heeft het (mogelijk) veroorzaakt"))
     assert "Om wat voor gebeurtenis gaat het bij je cliënt?" in chat.text
     await chat("/skip")
     assert "in de regio van je cliënt" in chat.text
     await chat('/inform{"region":"zeeland"}')
-    assert asks(chat.text, "summary") and "Slachtofferhulp Utrecht" in chat.text and "Zeeland" in chat.text
+    assert asks(chat.text, "summary") and "Slachtofferhulp Utrecht" in chat.text
+    assert "- Rol van je cliënt: Mijn cliënt heeft het (mogelijk) veroorzaakt" in chat.text
+    assert "- Regio van je cliënt: Zeeland" in chat.text and "- Regio:" not in chat.text
     assert "E-mail is OK" not in chat.text
     await chat("/affirm")
     await chat("/affirm")
     _, record = stored(backend, CODE.search(chat.text).group(0))
     assert (record["role"], record["on_behalf"], record["client_consent"]) == ("professional", True, True)
+    assert record["client_role"] == "caused" and record["region"] == "zeeland"
     assert record["referrer_organisation"] == "Slachtofferhulp Utrecht" and record["event_kind"] == "unknown"
+
+
+async def test_referral_in_english_asks_the_clients_role_and_region(chat):
+    await chat('/greet{"language":"en"}')
+    await chat("/register_for_client")
+    assert "6 or 7 short questions about you and your client" in chat.text
+    await chat("/affirm")
+    await chat("Victim Support")
+    await chat("Kim")
+    await chat("06 12345678")
+    assert "Who is your client in what happened?" in chat.text
+    assert "It happened to my client" in [b["title"] for b in chat.buttons]
+    await chat("she saw it happen")  # typed: the client was a witness
+    assert "What kind of event is it about for your client?" in chat.text
+    await chat("/skip")
+    assert "your client's region" in chat.text
+    await chat("she lives in Zwolle")
+    assert "- Your client's role: My client saw or heard it" in chat.text
+    assert "- Your client's region: Overijssel" in chat.text
+
+
+async def test_an_answer_about_the_client_does_not_start_the_referral_again(chat):
+    """"Mijn cliënt ..." reads like "register a client" to NLU; inside the referral it is an answer."""
+    await chat("/register_for_client")
+    await chat("ja, mijn cliënt vindt het goed dat ik haar aanmeld")
+    assert "Bij welke organisatie werk je?" in chat.text and "Fijn dat je iemand aanmeldt" not in chat.text
 
 
 async def test_a_referral_without_the_clients_consent_yet_ends_kindly(chat):

@@ -85,6 +85,7 @@ def test_validation_errors_are_shown_next_to_each_field_and_keep_the_input(backe
     page.fill("#description", "Mijn verhaal")
     page.select_option("#region", "zeeland")
     page.check("#on_behalf")
+    page.select_option("#client_role", "affected")
     response_status = []
     page.on("response", lambda r: response_status.append(r.status) if r.request.method == "POST" else None)
     page.get_by_role("button", name="Verstuur").click()
@@ -103,7 +104,7 @@ def test_validation_errors_are_shown_next_to_each_field_and_keep_the_input(backe
     assert page.input_value("#email") == "robin@@voorbeeld"
     assert page.input_value("#description") == "Mijn verhaal"
     assert page.input_value("#region") == "zeeland"
-    assert page.is_checked("#on_behalf")
+    assert page.is_checked("#on_behalf") and page.input_value("#client_role") == "affected"
     assert len(backend.registrations()) == before
 
     # fixing the errors in the same form then works
@@ -114,6 +115,7 @@ def test_validation_errors_are_shown_next_to_each_field_and_keep_the_input(backe
     page.wait_for_load_state()
     [stored] = _by_reference(backend, page.locator("[data-reference]").inner_text())
     assert stored["email"] == "robin@voorbeeld.nl" and stored["on_behalf"] is True and stored["client_consent"]
+    assert stored["client_role"] == "affected"
 
 
 def test_missing_contact_is_named_as_the_error(backend, no_js):
