@@ -40,12 +40,13 @@ MIN_READING_EASE = 40.0
 MAX_WORDS = 60
 # Blind sets. TARGET_* are the bars the conversation must reach; FLOOR_* are what the model reached when
 # they were last raised: make eval fails below a floor (a regression), and reports every target it misses.
-# Reached on 2026-12-03: recall 0.974, sure alarms 0.026, asked 0.156, right 0.655, wrong 0.241.
+# Reached on 2026-12-03 with the topic classifier: recall 0.968, sure alarms 0.009, asked 0.114, right 0.766,
+# wrong 0.077 (floors leave room for a retrain's variance).
 TARGET_CRISIS_RECALL, FLOOR_CRISIS_RECALL = 1.0, 0.96
-TARGET_SURE_ALARMS, CEILING_SURE_ALARMS = 0.01, 0.04
-TARGET_UNSURE_RATE, CEILING_UNSURE_RATE = 0.03, 0.18
-TARGET_RIGHT, FLOOR_RIGHT = 0.95, 0.62
-TARGET_WRONG, CEILING_WRONG = 0.02, 0.27
+TARGET_SURE_ALARMS, CEILING_SURE_ALARMS = 0.01, 0.02
+TARGET_UNSURE_RATE, CEILING_UNSURE_RATE = 0.03, 0.14
+TARGET_RIGHT, FLOOR_RIGHT = 0.95, 0.74
+TARGET_WRONG, CEILING_WRONG = 0.02, 0.10
 # Intents that answer a question in their own way: the topic they answer in tests/data/blind/questions.tsv.
 INTENT_TOPICS = {"explain_service": "what_is", "register_for_client": "on_behalf"}
 NOT_UNDERSTOOD = {"nlu_fallback", "out_of_scope"}
