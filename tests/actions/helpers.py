@@ -94,3 +94,48 @@ class StandIn:
 
     def stop(self) -> None:
         self._server.stop()
+
+
+async def handoff(slots, form="intake_form"):
+    """Run the hand-off action as the end of `form` would: (the messages it sent, the events it returned)."""
+    from actions.handoff import ActionHandoff
+
+    dispatcher = CollectingDispatcher()
+    events = [{"event": "active_loop", "name": form}, {"event": "active_loop", "name": None}]
+    tracker = make_tracker(slots, form=None, events=events)
+    result = await ActionHandoff().run(dispatcher, tracker, {})
+    return dispatcher.messages, result
+
+
+def wait_for(predicate, timeout=10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def back_after_outage(outbox, port: int, done, faults=(), created=None, look_now=False) -> StandIn:
+    """The backend comes back on `port` (first answers `faults`, knowing `created`) while the outbox's retry loop
+    runs, until `done(stand_in)`; the stand-in, stopped, with what it received. look_now: make every held item
+    due."""
+    import sqlite3
+
+    from actions.outbox import RetryLoop
+
+    server = StandIn(port=port)
+    server.faults = list(faults)
+    server.created = dict(created or {})
+    loop = RetryLoop(outbox, interval=0.05)
+    loop.start()
+    try:
+        server.start()
+        if look_now:
+            with sqlite3.connect(outbox.path) as db:
+                db.execute("UPDATE outbox SET next_attempt_at = 0")
+        assert wait_for(lambda: done(server))
+    finally:
+        loop.stop()
+        server.stop()
+    return server

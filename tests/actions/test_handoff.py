@@ -4,23 +4,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from rasa_sdk.executor import CollectingDispatcher
 
-from actions.handoff import ActionHandoff
 from tests import stack
-from tests.actions.helpers import ANSWERED, make_tracker
+from tests.actions.helpers import ANSWERED, handoff
 
 pytestmark = pytest.mark.asyncio
 CODE = re.compile(r"^PH-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{4}-[23456789ABCDEFGHJKMNPQRSTVWXYZ]{4}$")
 FINISHED = [{"event": "active_loop", "name": "intake_form"}, {"event": "active_loop", "name": None}]
-
-
-async def handoff(slots, form="intake_form"):
-    dispatcher = CollectingDispatcher()
-    events = [{"event": "active_loop", "name": form}, {"event": "active_loop", "name": None}]
-    tracker = make_tracker(slots, form=None, events=events)
-    result = await ActionHandoff().run(dispatcher, tracker, {})
-    return dispatcher.messages, result
 
 
 def wiped(result):

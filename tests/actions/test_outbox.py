@@ -9,21 +9,12 @@ import time
 import pytest
 
 from actions.backend import DEAD_LETTERS_PATH, REGISTRATIONS_PATH, Delivery
-from actions.outbox import DEAD, DELIVERED, FAILING, PENDING, REJECTED, Outbox, RetryLoop
+from actions.outbox import DEAD, DELIVERED, FAILING, PENDING, REJECTED, Outbox
 from tests import stack
-from tests.actions.helpers import StandIn, settings_for
+from tests.actions.helpers import StandIn, back_after_outage, settings_for, wait_for
 
 RECORD = {"reference": "PH-ABCD-2345", "kind": "registration", "source": "chat", "role": "affected",
           "phone": "+31687654321", "email": "geheim.adres@voorbeeld.nl", "name": "Sam", "consent": True}
-
-
-def wait_for(predicate, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_delivered_first_time_with_token_and_key(tmp_path, standin):
@@ -47,16 +38,8 @@ def test_backend_down_then_retry_loop_delivers_once_it_is_up(tmp_path):
     item = outbox.get("key-2")
     assert item.state == PENDING and item.attempts == 1 and item.last_status is None
 
-    server = StandIn(port=port)
-    server.faults = ["500"]  # first answer after the outage is still an error
-    loop = RetryLoop(outbox, interval=0.05)
-    loop.start()
-    try:
-        server.start()
-        assert wait_for(lambda: outbox.get("key-2").state == DELIVERED)
-    finally:
-        loop.stop()
-        server.stop()
+    # The first answer after the outage is still an error.
+    server = back_after_outage(outbox, port, lambda _: outbox.get("key-2").state == DELIVERED, faults=["500"])
     assert [r["key"] for r in server.requests] == ["key-2", "key-2"]
     assert len(server.created) == 1
 

@@ -3,30 +3,19 @@ its hand-off (backend down at withdraw time, then up), against a real HTTP stand
 from __future__ import annotations
 
 import sqlite3
-import time
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.backend import REGISTRATIONS_PATH, Delivery
 from actions.handoff import REFERENCE_SLOT, wipe
-from actions.outbox import DEAD, DELIVERED, HANDOFF, PENDING, WITHDRAWAL, Outbox, RetryLoop
+from actions.outbox import DEAD, DELIVERED, HANDOFF, PENDING, WITHDRAWAL, Outbox
 from actions.withdraw import ActionOfferWithdrawal, ActionWithdrawRegistration
 from tests import stack
-from tests.actions.helpers import ANSWERED, StandIn, make_tracker, settings_for
-from tests.actions.test_handoff import handoff
+from tests.actions.helpers import ANSWERED, StandIn, back_after_outage, handoff, make_tracker, settings_for
 
 REFERENCE = "PH-ABCD-2345"
 RECORD = {"reference": REFERENCE, "kind": "registration", "phone": "+31687654321", "name": "Sam"}
-
-
-def wait_for(predicate, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def paths(server: StandIn) -> list[str]:
@@ -46,16 +35,8 @@ def test_backend_down_at_withdraw_time_then_up_delivers_then_withdraws(tmp_path)
     assert outbox.get("withdrawal").attempts == 0 and outbox.get("withdrawal").action == WITHDRAWAL
     assert outbox.due(now=float("inf")) == ["hand-off"]
 
-    server = StandIn(port=port)
-    server.faults = ["500"]  # the first answer after the outage is still an error
-    loop = RetryLoop(outbox, interval=0.05)
-    loop.start()
-    try:
-        server.start()
-        assert wait_for(lambda: outbox.get("withdrawal").state == DELIVERED)
-    finally:
-        loop.stop()
-        server.stop()
+    # The first answer after the outage is still an error.
+    server = back_after_outage(outbox, port, lambda _: outbox.get("withdrawal").state == DELIVERED, faults=["500"])
     assert paths(server) == [REGISTRATIONS_PATH, REGISTRATIONS_PATH, "withdrawal"]
     assert server.withdrawn == [REFERENCE] and len(server.created) == 1
     assert outbox.get("hand-off").state == DELIVERED
@@ -84,16 +65,9 @@ def test_backend_down_after_the_hand_off_keeps_the_withdrawal_for_the_retry_loop
     assert outbox.attempt("withdrawal") is Delivery.RETRY
     item = outbox.get("withdrawal")
     assert item.state == PENDING and item.attempts == 1
-    server = StandIn(port=port)
-    server.created = {"hand-off": RECORD}  # the backend kept what it had
-    loop = RetryLoop(outbox, interval=0.05)
-    loop.start()
-    try:
-        server.start()
-        assert wait_for(lambda: outbox.get("withdrawal").state == DELIVERED)
-    finally:
-        loop.stop()
-        server.stop()
+    # The backend kept what it had.
+    server = back_after_outage(outbox, port, lambda _: outbox.get("withdrawal").state == DELIVERED,
+                               created={"hand-off": RECORD})
     assert server.withdrawn == [REFERENCE]
 
 
@@ -156,18 +130,8 @@ async def test_withdraw_with_the_backend_down_says_it_is_noted_and_the_retry_loo
     reference = handed["reference"]
     (noted,), _ = await run(ActionWithdrawRegistration(), {REFERENCE_SLOT: reference})
     assert noted["response"] == "utter_withdraw_pending" and noted["reference"] == reference
-    server = StandIn(port=port)
-    loop = RetryLoop(outbox, interval=0.05)
-    loop.start()
-    try:
-        server.start()
-        # The first-attempt hold of both items is 30 s: the retry loop is asked to look now.
-        with sqlite3.connect(outbox.path) as db:
-            db.execute("UPDATE outbox SET next_attempt_at = 0")
-        assert wait_for(lambda: server.withdrawn == [reference])
-    finally:
-        loop.stop()
-        server.stop()
+    # The first-attempt hold of both items is 30 s: the retry loop is asked to look now.
+    server = back_after_outage(outbox, port, lambda server: server.withdrawn == [reference], look_now=True)
     assert paths(server) == [REGISTRATIONS_PATH, "withdrawal"]
 
 
