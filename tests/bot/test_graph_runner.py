@@ -25,7 +25,9 @@ async def test_messages_parse_as_with_dask(agent, monkeypatch):
     monkeypatch.setattr(DaskGraphRunner, "run", graph_runner.rasa_original)
     rasas = [await agent.parse_message(text) for text in MESSAGES]
     assert ours == rasas
-    assert {p["intent"]["name"] for p in ours} >= {"greet", "faq", "crisis", "nlu_fallback", "affirm", "inform"}
+    # Typed and clicked, questions, crisis and form answers (keyboard mash reads as a form answer: outside a form the
+    # bot says it did not understand, tests/bot/test_fallback.py).
+    assert {p["intent"]["name"] for p in ours} >= {"greet", "faq", "crisis", "affirm", "inform"}
 
 
 @pytest.mark.session_loop
