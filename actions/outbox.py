@@ -178,7 +178,8 @@ class Outbox:
             self._update(key, DELIVERED, status)
         elif outcome is Delivery.REJECTED:
             self._update(key, DEAD, status)
-            log.error("%s %s moved to dead-letter (HTTP %s)", item.action, item.reference, status)
+            # A refused hand-off goes to the dead-letter list (report); a refused withdrawal does not (unreported).
+            log.error("%s %s refused (HTTP %s)", item.action, item.reference, status)
         else:
             self._update(key, PENDING, status, time.time() + self._backoff(item.attempts))
         return outcome
