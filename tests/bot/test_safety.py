@@ -73,7 +73,7 @@ async def test_a_child_in_danger_tonight_gets_veilig_thuis_and_112(chat):
 @pytest.mark.parametrize("answer, expected", [
     ("nee", "Dat is goed. Zorg goed voor jezelf."),
     ("nee hoor", "Dat is goed. Zorg goed voor jezelf."),
-    ("ja", "Fijn. Wat wil je weten?"),
+    ("ja", "Goed. Het nummer hierboven is er voor je, en 112 bij direct gevaar. Wat wil je weten?"),
 ])
 async def test_the_answer_to_going_on_after_the_numbers_is_understood(chat, answer, expected):
     await chat('/crisis{"crisis_type":"suicide"}')  # the dialogue after the numbers, apart from detection
